@@ -1,0 +1,201 @@
+/**
+ * The API user: runs each CPU's program of API calls, keeps the handles the calls return,
+ * drives the mapping_handle lifecycle, and checks what a user can observe (a touch must
+ * reach the page it mapped; irq state must be the same on return as on entry).
+ */
+import type { Gen, K } from './exec';
+import { sites } from './site';
+import type { World } from './world';
+import type { Op } from './program';
+import { opText } from './program';
+import type { Variant } from '../variants/variant';
+import { GFP_ATOMIC, GFP_KERNEL } from '../kernel/slab';
+import { touch } from '../kernel/mm';
+import { Lifecycle } from '../lifecycles/instance';
+import { MAPPING_HANDLE, MH_EV } from '../lifecycles/mapping_handle';
+
+const S = sites('user', {
+  wait: 'wait for the handle another CPU is creating',
+  touch: '*(volatile char *)(addr + i * PAGE_SIZE)',
+});
+
+/** A mapping the user holds. */
+export interface Handle {
+  readonly id: number;
+  readonly kind: 'vmalloc' | 'vmap' | 'vm_map_ram';
+  readonly addr: bigint;
+  readonly count: number;
+  /** The pfn each page must translate to. */
+  readonly pages: readonly number[];
+  readonly life: Lifecycle;
+  /** An unmap of it has started (a second one is misuse). */
+  claimed: boolean;
+}
+
+/** Called after an API call returns, for trace postconditions (vm_unmap_aliases). */
+export type CallCheck = (w: World, op: Op, startStep: number, k: K) => void;
+
+/** User-level state of a run. */
+export class Harness {
+  readonly handles = new Map<number, Handle>();
+  /** Ids of ops that have finished (successfully or not). */
+  readonly completed = new Set<number>();
+  /** Ids of ops present in some program. */
+  readonly present = new Set<number>();
+  /** Misuse ops executed. */
+  misuseOps = 0;
+  private failedEarlier = false;
+
+  constructor(
+    readonly w: World,
+    readonly variant: Variant,
+    readonly afterCall: readonly CallCheck[] = [],
+  ) {}
+
+  /** May an op that uses handle `h` proceed (or be skipped)? */
+  handleSettled(h: number): boolean {
+    return this.completed.has(h) || !this.present.has(h);
+  }
+
+  /** The process-context program of one CPU. */
+  *runProgram(k: K, ops: readonly Op[]): Gen {
+    for (const op of ops) {
+      const h = 'h' in op ? op.h : null;
+      if (h !== null && !this.handleSettled(h)) {
+        k.ctx.wait = { kind: 'handle', op: h };
+        yield S.wait;
+        k.ctx.wait = null;
+      }
+      yield* this.runOp(k, op);
+    }
+  }
+
+  /** Run one op in the current context, with the irq-balance check around it. */
+  *runOp(k: K, op: Op): Gen {
+    const w = this.w;
+    const irqsOnEntry = k.cpu.irqsEnabled;
+    const start = w.stepNo;
+    k.ctx.call = opText(op);
+    k.ctx.callSteps = 0;
+    w.trace.push({ t: 'call', i: start, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'begin' });
+    const result = yield* this.dispatch(k, op);
+    w.trace.push({ t: 'call', i: w.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'end', result });
+    if (k.cpu.irqsEnabled !== irqsOnEntry) {
+      w.reportGlobal(
+        'irq_state_balanced',
+        'BUG',
+        k.cpu.id,
+        `irq state leak: ${opText(op)} entered with irqs ${irqsOnEntry ? 'enabled' : 'disabled'} and returned with irqs ${k.cpu.irqsEnabled ? 'enabled' : 'disabled'}`,
+        op.op,
+        'return',
+      );
+    }
+    for (const c of this.afterCall) c(w, op, start, k);
+    k.ctx.call = null;
+    this.completed.add(op.id);
+  }
+
+  private *dispatch(k: K, op: Op): Gen<string> {
+    const api = this.variant.api;
+    switch (op.op) {
+      case 'vmalloc':
+      case 'vmap':
+      case 'vm_map_ram':
+        return yield* this.map(k, op.id, op.op, op.pages);
+      case 'vfree':
+      case 'vunmap':
+      case 'vm_unmap_ram': {
+        const h = this.handles.get(op.h);
+        if (h === undefined || h.claimed || h.life.stateName !== 'live') return 'skipped';
+        yield* this.unmap(k, h, h.count, false);
+        return 'ok';
+      }
+      case 'touch': {
+        const h = this.handles.get(op.h);
+        if (h === undefined || h.claimed || h.life.stateName !== 'live') return 'skipped';
+        const i = op.page % h.count;
+        const addr = this.w.word.add(h.addr, BigInt(i) << BigInt(this.w.layout.PAGE_SHIFT));
+        yield S.touch;
+        const pfn = touch(k, addr, S.touch);
+        h.life.send(MH_EV.TOUCH);
+        if (pfn !== h.pages[i]) {
+          this.w.reportGlobal('live_mappings_translate', 'Oops', k.cpu.id, `touch of #${h.id} page ${i} at ${this.w.word.hex(addr)} reached pfn ${pfn}, mapped pfn ${h.pages[i]}`, 'user', S.touch.stmt);
+        }
+        return `pfn ${pfn}`;
+      }
+      case 'vm_unmap_aliases':
+        yield* api.vm_unmap_aliases(k);
+        return 'ok';
+      case 'unmap_again':
+      case 'vm_unmap_ram_count': {
+        const h = this.handles.get(op.h);
+        if (h === undefined) return 'skipped';
+        if (h.life.stateName === 'live' && !h.claimed) {
+          if (op.op === 'unmap_again') yield* this.unmap(k, h, h.count, false);
+        } else if (h.life.stateName !== 'released') return 'skipped';
+        const count = op.op === 'vm_unmap_ram_count' ? op.count : h.count;
+        this.misuseOps++;
+        this.w.reach('misuse');
+        yield* this.unmap(k, h, count, true);
+        return 'misused';
+      }
+    }
+  }
+
+  private *map(k: K, id: number, kind: Handle['kind'], pages: number): Gen<string> {
+    const w = this.w;
+    const api = this.variant.api;
+    const life = new Lifecycle(MAPPING_HANDLE, w.coverage);
+    life.send(MH_EV.MAP_BEGIN);
+    const user: number[] = kind === 'vmalloc' ? [] : Array.from({ length: pages }, () => w.mm.newPage());
+    const size = BigInt(pages) << BigInt(w.layout.PAGE_SHIFT);
+    let addr: bigint;
+    if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
+    else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
+    else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
+    if (addr === 0n) {
+      life.send(MH_EV.MAP_FAIL);
+      for (const p of user) w.mm.livePages.delete(p);
+      w.metrics.allocFailures++;
+      w.reach('alloc_failed');
+      this.failedEarlier = true;
+      return 'NULL';
+    }
+    if (this.failedEarlier) w.reach('alloc_failed_and_recovered');
+    const vpn = w.mm.vpn(addr);
+    const mapped = kind === 'vmalloc' ? Array.from({ length: pages }, (_, i) => w.mm.pte.get(vpn + i) ?? -1) : user;
+    life.send(MH_EV.MAP_DONE);
+    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false });
+    return w.word.hex(addr);
+  }
+
+  private *unmap(k: K, h: Handle, count: number, misuse: boolean): Gen {
+    const api = this.variant.api;
+    const again = h.life.stateName === 'released';
+    h.claimed = true;
+    h.life.send(again ? MH_EV.UNMAP_AGAIN : MH_EV.UNMAP_BEGIN);
+    k.ctx.misuse = misuse;
+    try {
+      if (h.kind === 'vmalloc') yield* api.vfree(k, h.addr);
+      else if (h.kind === 'vmap') yield* api.vunmap(k, h.addr);
+      else yield* api.vm_unmap_ram(k, h.addr, count);
+    } finally {
+      k.ctx.misuse = false;
+    }
+    h.life.send(MH_EV.UNMAP_DONE);
+    if (!again && h.kind !== 'vmalloc') for (const p of h.pages) this.w.mm.livePages.delete(p);
+  }
+
+  /** Teardown on CPU 0 after every program: unmap what is still live, then vm_unmap_aliases. */
+  teardownOps(): Op[] {
+    const ops: Op[] = [];
+    let id = -1;
+    const live = [...this.handles.values()].filter((h) => h.life.stateName === 'live' && !h.claimed).sort((a, b) => a.id - b.id);
+    for (const h of live) {
+      const op = h.kind === 'vmalloc' ? 'vfree' : h.kind === 'vmap' ? 'vunmap' : 'vm_unmap_ram';
+      ops.push({ id: id--, op, h: h.id });
+    }
+    ops.push({ id: id--, op: 'vm_unmap_aliases' });
+    return ops;
+  }
+}

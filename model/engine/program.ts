@@ -1,0 +1,61 @@
+/**
+ * Programs: the API calls each simulated CPU makes, as data.
+ *
+ * Every op has a unique id; handles refer to the op that created them by id, and only to
+ * lower ids, so a program stays meaningful when shrinking removes ops (a reference to a
+ * removed op is skipped) and user-level waits for a handle can never form a cycle.
+ */
+
+/** A user-level operation. `h` is the id of the op whose result it uses. */
+export type Op =
+  | { readonly id: number; readonly op: 'vmalloc'; readonly pages: number }
+  | { readonly id: number; readonly op: 'vfree'; readonly h: number }
+  | { readonly id: number; readonly op: 'vmap'; readonly pages: number }
+  | { readonly id: number; readonly op: 'vunmap'; readonly h: number }
+  | { readonly id: number; readonly op: 'vm_map_ram'; readonly pages: number }
+  | { readonly id: number; readonly op: 'vm_unmap_ram'; readonly h: number }
+  | { readonly id: number; readonly op: 'touch'; readonly h: number; readonly page: number }
+  | { readonly id: number; readonly op: 'vm_unmap_aliases' }
+  /** Misuse: unmap a handle a second time (whatever its state). */
+  | { readonly id: number; readonly op: 'unmap_again'; readonly h: number }
+  /** Misuse: vm_unmap_ram with a count other than the one mapped. */
+  | { readonly id: number; readonly op: 'vm_unmap_ram_count'; readonly h: number; readonly count: number };
+
+/** The op kinds that create a handle. */
+export const MAP_OPS = new Set(['vmalloc', 'vmap', 'vm_map_ram']);
+/** The op kinds that release a handle normally. */
+export const UNMAP_OPS = new Set(['vfree', 'vunmap', 'vm_unmap_ram']);
+/** Deliberate misuse ops (enabled only by misuse campaigns). */
+export const MISUSE_OPS = new Set(['unmap_again', 'vm_unmap_ram_count']);
+
+/** One scheduling choice: run a CPU for n steps, raise an interrupt, or a speculative TLB fill. */
+export type Choice =
+  | { readonly t: 'run'; readonly cpu: number; readonly n: number }
+  | { readonly t: 'irq'; readonly cpu: number; readonly kind: 'hardirq' | 'softirq'; readonly op: Op }
+  | { readonly t: 'spec'; readonly cpu: number; readonly pick: number };
+
+/** Everything a run needs besides variant and layout: per-CPU programs, schedule, faults. */
+export interface Scenario {
+  readonly programs: readonly (readonly Op[])[];
+  readonly schedule: readonly Choice[];
+  /** Indices of allocation attempts that fail. */
+  readonly faults?: readonly number[];
+}
+
+/** Short text of an op, C-like: `vm_map_ram(3) #4`. */
+export function opText(o: Op): string {
+  switch (o.op) {
+    case 'vmalloc':
+    case 'vmap':
+    case 'vm_map_ram':
+      return `#${o.id} ${o.op}(${o.pages})`;
+    case 'touch':
+      return `#${o.id} touch(#${o.h}, ${o.page})`;
+    case 'vm_unmap_aliases':
+      return `#${o.id} vm_unmap_aliases()`;
+    case 'vm_unmap_ram_count':
+      return `#${o.id} vm_unmap_ram(#${o.h}, count=${o.count})`;
+    default:
+      return `#${o.id} ${o.op}(#${o.h})`;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The world of one run: CPUs, kernel primitives' state, the variant's globals, violations,
+ * lifecycle coverage, metrics and the trace. Everything a property reads is reachable from
+ * here; nothing here is shared between runs.
+ */
+import type { Layout } from '../config/layout';
+import { wordOps, type WordOps } from '../kernel/word';
+import { Cpu } from '../kernel/cpu';
+import { Mm } from '../kernel/mm';
+import { Rcu } from '../kernel/rcu';
+import { FaultPlan, Slab } from '../kernel/slab';
+import type { Holding } from '../kernel/spinlock';
+import type { Atomic } from '../kernel/atomic';
+import type { Splat } from '../kernel/assert';
+import type { K } from './exec';
+import type { Site } from './site';
+import { AliasTracker } from './alias';
+import { Trace } from './trace';
+import { propertyOf, type Violation } from './violation';
+import { LifecycleCoverage } from '../lifecycles/coverage';
+import { ALL_LIFECYCLES } from '../lifecycles/index';
+import { TLB_ALIAS } from '../lifecycles/tlb_alias';
+
+/** Watches lock traffic (lockdep implements this). */
+export interface LockObserver {
+  acquired(k: K, h: Holding): void;
+  released(k: K, h: Holding, how: string, site: Site): void;
+}
+
+/** Counters reported per workload. */
+export interface Metrics {
+  purges: number;
+  blocksCreated: number;
+  blocksFreed: number;
+  allocFailures: number;
+  lazyPeak: number;
+}
+
+/** A failed KVA allocation with the areas present at that moment (ghost record). */
+export interface AllocFailure {
+  readonly step: number;
+  readonly cpu: number;
+  readonly size: bigint;
+  readonly align: bigint;
+  readonly vstart: bigint;
+  readonly vend: bigint;
+  /** Areas in the tree at failure; `lazyAtPurge`: it was lazily freed when the purge began. */
+  readonly areas: readonly { readonly start: bigint; readonly end: bigint; readonly lazyAtPurge: boolean }[];
+  readonly fn: readonly string[];
+}
+
+/** How a run is set up. */
+export interface WorldOptions {
+  readonly layout: Layout;
+  /** CPUs simulated (num_online_cpus); NR_CPUS is the layout's. */
+  readonly cpus: number;
+  readonly faults?: readonly number[];
+  readonly trace?: boolean;
+  /** Treat WARN as a violation (the DESIGN's default). */
+  readonly warnIsViolation?: boolean;
+}
+
+/** The state of one run. */
+export class World {
+  readonly layout: Layout;
+  readonly word: WordOps;
+  readonly cpus: Cpu[];
+  readonly slab: Slab;
+  readonly rcu = new Rcu();
+  readonly mm: Mm;
+  readonly coverage = new LifecycleCoverage(ALL_LIFECYCLES);
+  readonly violations: Violation[] = [];
+  /** Kernel assertions that met a deliberate misuse (not violations). */
+  readonly assertions: Splat[] = [];
+  readonly observers: LockObserver[] = [];
+  readonly trace: Trace;
+  readonly metrics: Metrics = { purges: 0, blocksCreated: 0, blocksFreed: 0, allocFailures: 0, lazyPeak: 0 };
+  /** Failed KVA allocations, for the alloc_fails_only_when_full property. */
+  readonly allocFailures: AllocFailure[] = [];
+  /** Named sometimes-properties reached in this run. */
+  readonly reached = new Set<string>();
+  /** Global step counter. */
+  stepNo = 0;
+  /** Set by a property-relevant change; the runner re-checks snapshot properties. */
+  dirty = true;
+  /** The variant's globals (its own type; the variant casts). */
+  layer: unknown = null;
+  readonly warnIsViolation: boolean;
+
+  constructor(opts: WorldOptions) {
+    this.layout = opts.layout;
+    this.word = wordOps(opts.layout.BITS_PER_LONG);
+    this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i));
+    this.slab = new Slab(new FaultPlan(new Set(opts.faults ?? [])));
+    this.trace = new Trace(opts.trace ?? false);
+    this.warnIsViolation = opts.warnIsViolation ?? true;
+    const alias = new AliasTracker(opts.cpus, this.coverage.counters(TLB_ALIAS), (vpn, cpu, state, event) =>
+      this.aliasRejected(vpn, cpu, state, event),
+    );
+    this.mm = new Mm(opts.layout.PAGE_SHIFT, opts.layout.PTRS_PER_PTE, alias);
+  }
+
+  /** Record a splat as a violation (or as an assertion during deliberate misuse). */
+  report(s: Splat, property: string = propertyOf(s.kind)): void {
+    const ctx = this.cpus[s.cpu]?.stack.at(-1);
+    if (ctx?.misuse && (s.kind === 'BUG' || s.kind === 'WARN' || s.kind === 'Oops')) {
+      this.assertions.push(s);
+      return;
+    }
+    if (s.kind === 'WARN' && !this.warnIsViolation) return;
+    this.violations.push({ property, splat: s });
+    this.trace.push({ t: 'violation', i: this.stepNo, property, message: s.message });
+  }
+
+  /** Report a violation not tied to a running statement (hardware, end-of-run checks). */
+  reportGlobal(property: string, kind: Splat['kind'], cpu: number, message: string, fn = '(model)', stmt = ''): void {
+    this.report({ kind, message, cpu, context: this.cpus[cpu]?.stack.at(-1)?.kind ?? 'none', frames: [], fn, stmt, step: this.stepNo }, property);
+  }
+
+  private aliasRejected(vpn: number, cpu: number, state: string, event: string): void {
+    const addr = this.word.hex(BigInt(vpn) << BigInt(this.layout.PAGE_SHIFT));
+    const property = event === 'SET_PTE' && state.startsWith('alias') ? 'no_reuse_with_lazy_alias' : event === 'CLEAR_PTE' ? 'live_mappings_translate' : 'lifecycle_legal';
+    const top = this.cpus.find((c) => c.stack.length > 0 && c.stack.at(-1)!.frames.length > 0);
+    this.reportGlobal(property, 'lifecycle', cpu, `tlb_alias: event ${event} rejected in state ${state} for cpu${cpu} page ${addr}`, top?.stack.at(-1)!.frames.at(-1) ?? '(hardware)');
+  }
+
+  /** Hook: irqs were enabled on `cpu`; take pending flush IPIs. */
+  irqsEnabled(cpu: Cpu): void {
+    if (cpu.pendingFlush.length > 0) this.mm.takeIpis(cpu);
+  }
+
+  /** Hook: a lock was taken. */
+  lockAcquired(k: K, h: Holding): void {
+    this.trace.push({ t: 'lock', i: this.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, lock: h.lock.name, how: h.how, irqs: k.cpu.irqsEnabled });
+    for (const o of this.observers) o.acquired(k, h);
+  }
+
+  /** Hook: a lock was released. */
+  lockReleased(k: K, h: Holding, how: string, site: Site): void {
+    this.trace.push({ t: 'unlock', i: this.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, lock: h.lock.name, how, irqs: k.cpu.irqsEnabled });
+    for (const o of this.observers) o.released(k, h, how, site);
+  }
+
+  /** Hook: an atomic counter changed. */
+  atomicChanged(_a: Atomic): void {
+    this.dirty = true;
+  }
+
+  /** Mark a sometimes-property as reached. */
+  reach(name: string): void {
+    this.reached.add(name);
+  }
+}

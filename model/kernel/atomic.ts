@@ -1,0 +1,36 @@
+/**
+ * `atomic_t`: a 32-bit signed counter; each operation is one indivisible step.
+ */
+import type { Gen, K } from '../engine/exec';
+import type { Site } from '../engine/site';
+
+/** `atomic_t` */
+export class Atomic {
+  value = 0;
+  constructor(readonly name: string) {}
+}
+
+/** C's conversion of an `unsigned long` argument to atomic_add's `int i`. */
+export function toInt(x: bigint | number): number {
+  return typeof x === 'number' ? x | 0 : Number(BigInt.asIntN(32, x));
+}
+
+/** `atomic_add(i, v)` */
+export function* atomic_add(k: K, v: Atomic, i: bigint | number, site: Site): Gen {
+  yield site;
+  v.value = (v.value + toInt(i)) | 0;
+  k.w.atomicChanged(v);
+}
+
+/** `atomic_sub(i, v)` */
+export function* atomic_sub(k: K, v: Atomic, i: bigint | number, site: Site): Gen {
+  yield site;
+  v.value = (v.value - toInt(i)) | 0;
+  k.w.atomicChanged(v);
+}
+
+/** `atomic_read(v)`: a plain load, still a step (another CPU may change it). */
+export function* atomic_read(_k: K, v: Atomic, site: Site): Gen<number> {
+  yield site;
+  return v.value;
+}

@@ -1,0 +1,59 @@
+/**
+ * rewrite-v2: "mm: rewrite vmap layer" as revised after review (Nick Piggin's reply of
+ * 2008-08-19). The reference port; rewrite-v1 and irqsafe are expressed as changes to the
+ * function table built here.
+ */
+import type { World } from '../../engine/world';
+import type { Variant } from '../variant';
+import { Rw, rwConsts, type RwFns } from './state';
+import { alloc_vmap_area, free_vmap_area } from './vmap_area';
+import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area, lazy_max_pages, purge_vmap_area_lazy } from './lazy_purge';
+import { VmapBlockQueue, free_vmap_block, new_vmap_block } from './vmap_block';
+import { vb_alloc, vb_free } from './vb_alloc';
+import { vm_map_ram_v2, vm_unmap_aliases, vm_unmap_ram } from './vm_map_ram';
+import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
+import { rewriteView } from './view';
+
+/** The v2 function table. */
+export const rewriteV2Fns: RwFns = {
+  alloc_vmap_area,
+  free_vmap_area,
+  __purge_vmap_area_lazy,
+  purge_vmap_area_lazy,
+  free_unmap_vmap_area,
+  find_vmap_area,
+  lazy_max_pages,
+  new_vmap_block,
+  free_vmap_block,
+  vb_alloc,
+  vb_free,
+  vm_unmap_aliases,
+  vm_unmap_ram,
+  vm_map_ram: vm_map_ram_v2,
+};
+
+/** Build a rewrite-family variant from a function table (vmalloc_init included). */
+export function rewriteVariant(name: string, description: string, fns: RwFns): Variant {
+  return {
+    name,
+    description,
+    init(w: World): void {
+      const g = new Rw(rwConsts(w), fns);
+      for (let cpu = 0; cpu < w.cpus.length; cpu++) g.vmap_block_queue.push(new VmapBlockQueue(cpu));
+      w.layer = g;
+    },
+    api: {
+      vmalloc,
+      vfree,
+      vmap,
+      vunmap,
+      vm_map_ram: (k, pages, count, gfp) => (k.w.layer as Rw).fn.vm_map_ram(k, pages, count, -1, gfp),
+      vm_unmap_ram: (k, addr, count) => (k.w.layer as Rw).fn.vm_unmap_ram(k, addr, count),
+      vm_unmap_aliases: (k) => (k.w.layer as Rw).fn.vm_unmap_aliases(k),
+    },
+    view: rewriteView,
+  };
+}
+
+/** The rewrite as revised after review. */
+export const rewriteV2 = rewriteVariant('rewrite-v2', 'mm: rewrite vmap layer, as revised after review (2008-08-19)', rewriteV2Fns);

@@ -1,0 +1,113 @@
+/**
+ * rewrite-v2 globals: the file-scope variables of the patched mm/vmalloc.c, the derived
+ * constants computed with the seed's own formulas, and the table of functions a later
+ * variant may replace (irqsafe replaces exactly the functions its patch touches; rewrite-v1
+ * the few that differ from v2). Model code calls replaceable functions through `fn`.
+ */
+import type { Gen, K } from '../../engine/exec';
+import type { World } from '../../engine/world';
+import type { WordOps } from '../../kernel/word';
+import { Atomic } from '../../kernel/atomic';
+import { ListHead } from '../../kernel/list';
+import { Lock } from '../../kernel/spinlock';
+import { rbRoot, type RbRoot } from '../../kernel/rbtree';
+import { RADIX_TREE, type RadixTreeRoot } from '../../kernel/radix_tree';
+import type { VmapArea } from './vmap_area';
+import type { VmapBlock, VmapBlockQueue } from './vmap_block';
+import type { VmStruct } from './vm_struct';
+
+/** A C `unsigned long *` out-parameter (`&start`, `&end` of __purge_vmap_area_lazy). */
+export interface Ref {
+  v: bigint;
+}
+
+/** An ERR_PTR value: a negative errno. */
+export type Errno = number;
+/** `-ENOMEM` */
+export const ENOMEM = -12;
+/** `-EBUSY` */
+export const EBUSY = -16;
+
+/** Functions a variant may replace. Same names and arguments as the C. */
+export interface RwFns {
+  alloc_vmap_area(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint, node: number, gfp: number): Gen<VmapArea | Errno>;
+  free_vmap_area(k: K, va: VmapArea): Gen;
+  __purge_vmap_area_lazy(k: K, start: Ref, end: Ref, sync: number, force_flush: number): Gen;
+  purge_vmap_area_lazy(k: K): Gen;
+  free_unmap_vmap_area(k: K, va: VmapArea): Gen;
+  find_vmap_area(k: K, addr: bigint): Gen<VmapArea | null>;
+  lazy_max_pages(k: K): bigint;
+  new_vmap_block(k: K, gfp: number): Gen<VmapBlock | Errno>;
+  free_vmap_block(k: K, vb: VmapBlock): Gen;
+  vb_alloc(k: K, size: bigint, gfp: number): Gen<bigint | Errno>;
+  vb_free(k: K, addr: bigint, size: bigint): Gen;
+  vm_unmap_aliases(k: K): Gen;
+  vm_unmap_ram(k: K, mem: bigint, count: number): Gen;
+  vm_map_ram(k: K, pages: (number | null)[], count: number, node: number, gfp: number): Gen<bigint>;
+}
+
+/** The seed's derived constants for one layout. */
+export interface RwConsts {
+  readonly W: WordOps;
+  readonly PAGE_SHIFT: number;
+  readonly PAGE_SIZE: bigint;
+  readonly VMALLOC_START: bigint;
+  readonly VMALLOC_END: bigint;
+  readonly VMAP_MAX_ALLOC: number;
+  readonly VMAP_BBMAP_BITS: number;
+  readonly VMAP_BLOCK_SIZE: bigint;
+}
+
+/** `VMAP_BBMAP_BITS` and friends, by the seed's formulas (unsigned long arithmetic). */
+export function rwConsts(w: World): RwConsts {
+  const L = w.layout;
+  const W = w.word;
+  const PAGE_SIZE = 1n << BigInt(L.PAGE_SHIFT);
+  const VMALLOC_PAGES = L.VMALLOC_SPACE / PAGE_SIZE;
+  const VMAP_MAX_ALLOC = BigInt(L.VMAP_MAX_ALLOC);
+  const VMAP_BBMAP_BITS_MAX = BigInt(L.VMAP_BBMAP_BITS_MAX);
+  const VMAP_BBMAP_BITS_MIN = VMAP_MAX_ALLOC * 2n;
+  const VMAP_MIN = (x: bigint, y: bigint): bigint => (x < y ? x : y);
+  const VMAP_MAX = (x: bigint, y: bigint): bigint => (x > y ? x : y);
+  const bits = VMAP_MIN(VMAP_BBMAP_BITS_MAX, VMAP_MAX(VMAP_BBMAP_BITS_MIN, VMALLOC_PAGES / BigInt(L.NR_CPUS) / 16n));
+  return {
+    W,
+    PAGE_SHIFT: L.PAGE_SHIFT,
+    PAGE_SIZE,
+    VMALLOC_START: L.VMALLOC_START,
+    VMALLOC_END: L.VMALLOC_END,
+    VMAP_MAX_ALLOC: L.VMAP_MAX_ALLOC,
+    VMAP_BBMAP_BITS: Number(bits),
+    VMAP_BLOCK_SIZE: W.mul(bits, PAGE_SIZE),
+  };
+}
+
+/** The globals of the rewritten mm/vmalloc.c. */
+export class Rw {
+  readonly vmap_area_lock = new Lock('vmap_area_lock', 'vmap_area_lock');
+  readonly vmap_area_root: RbRoot = rbRoot();
+  readonly vmap_area_list = new ListHead(null, 'vmap_area_list');
+  readonly vmap_lazy_nr = new Atomic('vmap_lazy_nr');
+  /** `static DEFINE_SPINLOCK(purge_lock)` inside __purge_vmap_area_lazy. */
+  readonly purge_lock = new Lock('purge_lock', 'purge_lock');
+  readonly vmap_block_queue: VmapBlockQueue[] = [];
+  readonly vmap_block_tree_lock = new Lock('vmap_block_tree_lock', 'vmap_block_tree_lock');
+  readonly vmap_block_tree: RadixTreeRoot<VmapBlock> = RADIX_TREE('vmap_block_tree');
+  readonly vmlist_lock = new Lock('vmlist_lock', 'vmlist_lock', true);
+  vmlist: VmStruct | null = null;
+  /** `static struct vmap_area *va;` of __get_vm_area_node: one variable shared by all CPUs. */
+  static_va: VmapArea | Errno | null = null;
+  /** irqsafe: `static DECLARE_WORK(purge_work, purge_work_fn)` pending flag. */
+  purge_work_pending = false;
+  /** Ghost: ids of areas lazily freed when an allocation's purge-and-retry began. */
+  readonly ghostPurgeStart = new Map<K['ctx'], Set<number>>();
+  constructor(
+    readonly c: RwConsts,
+    readonly fn: RwFns,
+  ) {}
+}
+
+/** The rewrite globals of the running world. */
+export function G(k: K): Rw {
+  return k.w.layer as Rw;
+}

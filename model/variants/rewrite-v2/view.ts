@@ -1,0 +1,93 @@
+/**
+ * Read-only view of the rewrite's structures for properties and reports. Pure: no steps,
+ * no writes, no checks that could oops.
+ */
+import type { World } from '../../engine/world';
+import { bitmap_weight } from '../../kernel/bitmap';
+import { fls } from '../../kernel/bitops';
+import { ListHead, listEntries } from '../../kernel/list';
+import { rbCheck, rb_first, rb_next } from '../../kernel/rbtree';
+import type { AreaView, BlockView, LayerView } from '../variant';
+import type { Rw } from './state';
+import { VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA, type VmapArea } from './vmap_area';
+import type { VmapBlock } from './vmap_block';
+import type { VmStruct } from './vm_struct';
+
+function flagNames(f: bigint): string[] {
+  const out: string[] = [];
+  if (f & VM_LAZY_FREE) out.push('VM_LAZY_FREE');
+  if (f & VM_LAZY_FREEING) out.push('VM_LAZY_FREEING');
+  if (f & VM_VM_AREA) out.push('VM_VM_AREA');
+  return out;
+}
+
+function treeAreas(g: Rw): VmapArea[] {
+  const out: VmapArea[] = [];
+  for (let n = rb_first(g.vmap_area_root); n && out.length < 1 << 20; n = rb_next(n)) out.push(n as VmapArea);
+  return out;
+}
+
+function onList(head: ListHead, e: ListHead): boolean {
+  return listEntries(head).includes(e);
+}
+
+/** The LayerView of a rewrite-family world. */
+export function rewriteView(w: World): LayerView {
+  const g = w.layer as Rw;
+  return {
+    areas(): AreaView[] {
+      return treeAreas(g).map((va) => ({ id: va.id, va_start: va.va_start, va_end: va.va_end, flags: flagNames(va.flags), vstart: va.vstart, vend: va.vend, state: va.life.stateName }));
+    },
+    structureProblems(): string[] {
+      const problems = rbCheck<VmapArea>(g.vmap_area_root, (a, b) => (a.va_start < b.va_start ? -1 : a.va_start > b.va_start ? 1 : 0));
+      const inOrder = treeAreas(g).map((va) => va.list);
+      const listed = listEntries(g.vmap_area_list);
+      if (listed.length !== inOrder.length || listed.some((l, i) => l !== inOrder[i])) {
+        problems.push(`vmap_area_list (${listed.length} entries) differs from the rbtree in-order walk (${inOrder.length})`);
+      }
+      for (const l of listed) if (!(l.next instanceof ListHead) || l.next.prev !== l) problems.push(`vmap_area_list: ${l.owner?.kind}#${l.owner?.id} next/prev mismatch`);
+      return problems;
+    },
+    blocks(): BlockView[] {
+      return g.vmap_block_tree.entries().map(([, vb]: [bigint, VmapBlock]) => ({
+        id: vb.id,
+        cpu: vb.vbq?.cpu ?? -1,
+        va_start: vb.va?.va_start ?? 0n,
+        free: Number(vb.free),
+        dirty: Number(vb.dirty),
+        allocBits: bitmap_weight(vb.alloc_map),
+        dirtyBits: bitmap_weight(vb.dirty_map),
+        onFreeList: vb.vbq ? onList(vb.vbq.free, vb.free_list) : false,
+        onDirtyList: vb.vbq ? onList(vb.vbq.dirty, vb.dirty_list) : false,
+        state: vb.life.stateName,
+      }));
+    },
+    lazyNr: () => g.vmap_lazy_nr.value,
+    lazyPages(): number {
+      let n = 0;
+      for (const va of treeAreas(g)) if (va.flags & VM_LAZY_FREE) n += Number((va.va_end - va.va_start) >> BigInt(g.c.PAGE_SHIFT));
+      return n;
+    },
+    reachable(): Set<number> {
+      const ids = new Set<number>();
+      const vm = (s: VmStruct | null): void => {
+        if (s === null) return;
+        ids.add(s.id);
+        if (s.pages) ids.add(s.pages.id);
+      };
+      for (const va of treeAreas(g)) {
+        ids.add(va.id);
+        if (va.flags & VM_VM_AREA) vm(va.private_);
+      }
+      for (const [, vb] of g.vmap_block_tree.entries()) ids.add(vb.id);
+      for (let s = g.vmlist; s !== null && !ids.has(-s.id); s = s.next) vm(s);
+      return ids;
+    },
+    constants: () => ({
+      VMAP_BBMAP_BITS: g.c.VMAP_BBMAP_BITS,
+      VMAP_BLOCK_SIZE: w.word.hex(g.c.VMAP_BLOCK_SIZE),
+      VMAP_MAX_ALLOC: g.c.VMAP_MAX_ALLOC,
+      lazy_max_pages: Number(w.word.mul(BigInt(fls(w.cpus.length)), w.layout.LAZY_BYTES_PER_LOG / g.c.PAGE_SIZE)),
+    }),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The new kernel-wide API of the rewrite: vm_unmap_aliases, vm_unmap_ram, vm_map_ram.
+ */
+import type { Gen, K } from '../../engine/exec';
+import { kfn } from '../../engine/exec';
+import { sites } from '../../engine/site';
+import { BUG_ON } from '../../kernel/assert';
+import { find_first_bit, find_next_bit, find_next_zero_bit } from '../../kernel/bitmap';
+import { list_next } from '../../kernel/list';
+import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
+import { GFP_KERNEL } from '../../kernel/slab';
+import { spin_lock, spin_unlock } from '../../kernel/spinlock';
+import { G, type Ref } from './state';
+import { bitmapOp, live } from './vb_alloc';
+import type { VmapBlock } from './vmap_block';
+import { vmap_page_range, vunmap_page_range } from './page_range';
+import { free_unmap_vmap_area_addr } from './lazy_purge';
+
+const UA = sites('vm_unmap_aliases', {
+  walk: 'list_for_each_entry_rcu(vb, &vbq->free, free_list)',
+  lock: 'spin_lock(&vb->lock)',
+  bits: 'i = find_first_bit(vb->dirty_map, ...); j = find_next_zero_bit(vb->dirty_map, VMAP_BBMAP_BITS, i)',
+  unlock: 'spin_unlock(&vb->lock)',
+});
+
+/**
+ * Unmap outstanding lazy aliases in the vmap layer: the dirty parts of every block on
+ * every possible CPU's free queue, then a sync purge that flushes everything it found.
+ * for_each_possible_cpu is modelled as the simulated CPUs.
+ */
+export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
+  const g = G(k);
+  const c = g.c;
+  const W = c.W;
+  const start: Ref = { v: W.max };
+  const end: Ref = { v: 0n };
+  let flush = 0;
+  for (const vbq of g.vmap_block_queue) {
+    rcu_read_lock(k);
+    for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
+      const vb = live(k, p.owner as VmapBlock, UA.lock);
+      yield* spin_lock(k, vb.lock, UA.lock);
+      yield UA.bits;
+      let i = bitmapOp(k, UA.bits, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));
+      while (i < c.VMAP_BBMAP_BITS) {
+        const j = bitmapOp(k, UA.bits, () => find_next_zero_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
+        const s = W.add(vb.va.va_start, W.u((i << c.PAGE_SHIFT) | 0));
+        const e = W.add(vb.va.va_start, W.u((j << c.PAGE_SHIFT) | 0));
+        yield* vunmap_page_range(k, s, e);
+        flush = 1;
+        if (s < start.v) start.v = s;
+        if (e > end.v) end.v = e;
+        i = j;
+        i = bitmapOp(k, UA.bits, () => find_next_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
+      }
+      yield* spin_unlock(k, vb.lock, UA.unlock);
+    }
+    rcu_read_unlock(k);
+  }
+  yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
+});
+
+const UR = sites('vm_unmap_ram', {
+  bug_null: 'BUG_ON(!addr)',
+  bug_lo: 'BUG_ON(addr < VMALLOC_START)',
+  bug_hi: 'BUG_ON(addr > VMALLOC_END)',
+  bug_align: 'BUG_ON(addr & (PAGE_SIZE-1))',
+});
+
+/** `count << PAGE_SHIFT` with `unsigned int count`: computed in 32 bits, then widened. */
+export function countSize(k: K, count: number): bigint {
+  return k.w.word.u(BigInt.asUintN(32, BigInt(count) << BigInt(k.w.layout.PAGE_SHIFT)));
+}
+
+/** The BUG_ONs of vm_unmap_ram (v2 splits v1's single BUG_ON into four). */
+export function vm_unmap_ram_checks(k: K, addr: bigint): void {
+  const c = G(k).c;
+  BUG_ON(k, addr === 0n, UR.bug_null, '!addr');
+  BUG_ON(k, addr < c.VMALLOC_START, UR.bug_lo, 'addr < VMALLOC_START');
+  BUG_ON(k, addr > c.VMALLOC_END, UR.bug_hi, 'addr > VMALLOC_END');
+  BUG_ON(k, (addr & (c.PAGE_SIZE - 1n)) !== 0n, UR.bug_align, 'addr & (PAGE_SIZE-1)');
+}
+
+/** Unmap linear kernel address space set up by vm_map_ram (count as passed to it). */
+export const vm_unmap_ram = kfn('vm_unmap_ram', function* (k: K, mem: bigint, count: number): Gen {
+  const g = G(k);
+  const size = countSize(k, count);
+  const addr = mem;
+  vm_unmap_ram_checks(k, addr);
+  // debug_check_no_locks_freed(mem, size): the model has no lock objects in mapped memory.
+  if (count <= g.c.VMAP_MAX_ALLOC) yield* g.fn.vb_free(k, mem, size);
+  else yield* free_unmap_vmap_area_addr(k, addr);
+});
+
+/** Map pages linearly into kernel virtual address (vmalloc space); 0n on failure. */
+export const vm_map_ram = kfn('vm_map_ram', function* (k: K, pages: (number | null)[], count: number, node: number, gfp: number): Gen<bigint> {
+  const g = G(k);
+  const c = g.c;
+  const size = countSize(k, count);
+  let addr: bigint;
+  let mem: bigint;
+  if (count <= c.VMAP_MAX_ALLOC) {
+    const r = yield* g.fn.vb_alloc(k, size, gfp);
+    if (typeof r === 'number') return 0n;
+    mem = r;
+    addr = mem;
+  } else {
+    const va = yield* g.fn.alloc_vmap_area(k, size, c.PAGE_SIZE, c.VMALLOC_START, c.VMALLOC_END, node, gfp);
+    if (typeof va === 'number') return 0n;
+    addr = va.va_start;
+    mem = addr;
+  }
+  if ((yield* vmap_page_range(k, addr, c.W.add(addr, size), pages)) < 0) {
+    yield* g.fn.vm_unmap_ram(k, mem, count);
+    return 0n;
+  }
+  return mem;
+});
+
+/** v2's vm_map_ram always allocates with GFP_KERNEL (the gfp argument arrives with irqsafe). */
+export function vm_map_ram_v2(k: K, pages: (number | null)[], count: number, node: number, _gfp: number): Gen<bigint> {
+  return vm_map_ram(k, pages, count, node, GFP_KERNEL);
+}

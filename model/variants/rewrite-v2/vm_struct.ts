@@ -1,0 +1,165 @@
+/**
+ * The old vmalloc interfaces on top of the rewritten allocator: `struct vm_struct`,
+ * vmlist/vmlist_lock, __get_vm_area_node (with its guard page, VM_IOREMAP alignment and
+ * its function-static `va`), find_vm_area, remove_vm_area.
+ */
+import type { Gen, K } from '../../engine/exec';
+import { kfn } from '../../engine/exec';
+import { sites } from '../../engine/site';
+import { BUG_ON, oops } from '../../kernel/assert';
+import { fls } from '../../kernel/bitops';
+import { in_interrupt } from '../../kernel/irq';
+import { GFP_RECLAIM_MASK, KObject, kfree, kmalloc_node } from '../../kernel/slab';
+import { write_lock, write_unlock } from '../../kernel/spinlock';
+import { G } from './state';
+import { VM_VM_AREA, type VmapArea } from './vmap_area';
+
+/** vm_struct flags of include/linux/vmalloc.h (2.6.26). */
+export const VM_IOREMAP = 0x00000001n;
+/** `VM_ALLOC` */
+export const VM_ALLOC = 0x00000002n;
+/** `VM_MAP` */
+export const VM_MAP = 0x00000004n;
+/** `VM_VPAGES`: the pages array itself was vmalloc()ed. */
+export const VM_VPAGES = 0x00000010n;
+
+/** The pages array of a vmalloc area (kmalloc_node'd, or vmalloc'd when VM_VPAGES). */
+export class PageArray extends KObject {
+  constructor(
+    id: number,
+    readonly slots: (number | null)[],
+  ) {
+    super('page_array', id);
+  }
+}
+
+/** `struct vm_struct` */
+export class VmStruct extends KObject {
+  next: VmStruct | null = null;
+  addr = 0n;
+  size = 0n;
+  flags = 0n;
+  pages: PageArray | null = null;
+  /** Address of a vmalloc()ed pages array (VM_VPAGES), whose slots live in `vpages`. */
+  pagesAddr = 0n;
+  vpages: (number | null)[] | null = null;
+  nr_pages = 0;
+  constructor(id: number) {
+    super('vm_struct', id);
+  }
+  /** The `struct page **` contents, wherever the array lives. */
+  pageSlots(): (number | null)[] {
+    return this.pages?.slots ?? this.vpages ?? [];
+  }
+}
+
+const GA = sites('__get_vm_area_node', {
+  bug: 'BUG_ON(in_interrupt())',
+  kmalloc: 'area = kmalloc_node(sizeof(*area), gfp_mask & GFP_RECLAIM_MASK, node)',
+  store_va: 'va = alloc_vmap_area(size, align, start, end, node, gfp_mask)',
+  is_err: 'if (IS_ERR(va))',
+  kfree: 'kfree(area)',
+  addr: 'area->addr = (void *)va->va_start',
+  priv: 'va->private = area',
+  flag: 'va->flags |= VM_VM_AREA',
+  lock: 'write_lock(&vmlist_lock)',
+  insert: 'for (p = &vmlist; (tmp = *p) != NULL; p = &tmp->next) ...; area->next = *p; *p = area',
+  unlock: 'write_unlock(&vmlist_lock)',
+});
+
+/**
+ * `__get_vm_area_node`. `va` is `static` in the seed: one variable shared by every CPU, so
+ * each access to it is a separate step (a source-level data race; whether a compiled kernel
+ * shows it depends on whether gcc reloads the static — see docs/port-map.md).
+ */
+export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
+  const g = G(k);
+  const { W, PAGE_SIZE, PAGE_SHIFT } = g.c;
+  let align = 1n;
+  BUG_ON(k, in_interrupt(k), GA.bug, 'in_interrupt()');
+  if (flags & VM_IOREMAP) {
+    let bit = fls(Number(BigInt.asIntN(32, size))); // int bit = fls(size): fls takes an int
+    if (bit > k.w.layout.IOREMAP_MAX_ORDER) bit = k.w.layout.IOREMAP_MAX_ORDER;
+    else if (bit < PAGE_SHIFT) bit = PAGE_SHIFT;
+    align = 1n << BigInt(bit);
+  }
+  size = W.ALIGN(size, PAGE_SIZE); // PAGE_ALIGN
+  if (size === 0n) return null;
+  const area = yield* kmalloc_node(k, GA.kmalloc, gfp_mask & GFP_RECLAIM_MASK, (id) => new VmStruct(id));
+  if (area === null) return null;
+  size = W.add(size, PAGE_SIZE); // We always allocate a guard page.
+  const va = yield* g.fn.alloc_vmap_area(k, size, align, start, end, node, gfp_mask);
+  yield GA.store_va;
+  g.static_va = va;
+  yield GA.is_err;
+  if (typeof g.static_va === 'number' || g.static_va === null) {
+    yield* kfree(k, area, GA.kfree);
+    return null;
+  }
+  area.flags = flags;
+  yield GA.addr;
+  area.addr = (g.static_va as VmapArea).va_start;
+  area.size = size;
+  yield GA.priv;
+  (g.static_va as VmapArea).private_ = area;
+  yield GA.flag;
+  (g.static_va as VmapArea).flags |= VM_VM_AREA;
+  k.w.dirty = true;
+  yield* write_lock(k, g.vmlist_lock, GA.lock);
+  yield GA.insert;
+  let p: { get: () => VmStruct | null; set: (v: VmStruct | null) => void } = { get: () => g.vmlist, set: (v) => (g.vmlist = v) };
+  for (let tmp = p.get(); tmp !== null; tmp = p.get()) {
+    if (tmp.addr >= area.addr) break;
+    const t = tmp;
+    p = { get: () => t.next, set: (v) => (t.next = v) };
+  }
+  area.next = p.get();
+  p.set(area);
+  yield* write_unlock(k, g.vmlist_lock, GA.unlock);
+  return area;
+});
+
+/** `find_vm_area(addr)` */
+export const find_vm_area = kfn('find_vm_area', function* (k: K, addr: bigint): Gen<VmStruct | null> {
+  const va = yield* G(k).fn.find_vmap_area(k, addr);
+  if (va && va.flags & VM_VM_AREA) return va.private_;
+  return null;
+});
+
+const RM = sites('remove_vm_area', {
+  test: 'if (va && va->flags & VM_VM_AREA)',
+  size: 'vm->size -= PAGE_SIZE',
+  lock: 'write_lock(&vmlist_lock)',
+  unlink: 'for (p = &vmlist; (tmp = *p) != vm; p = &tmp->next) ; *p = tmp->next',
+  unlock: 'write_unlock(&vmlist_lock)',
+});
+
+/** `remove_vm_area(addr)`: lazily frees the KVA and unlinks the vm_struct. */
+export const remove_vm_area = kfn('remove_vm_area', function* (k: K, addr: bigint): Gen<VmStruct | null> {
+  const g = G(k);
+  const va = yield* g.fn.find_vmap_area(k, addr);
+  yield RM.test;
+  if (va && va.flags & VM_VM_AREA) {
+    if (va.freed) oops(k, RM.test, `BUG: unable to handle kernel paging request: use-after-free of vmap_area#${va.id}`);
+    const vm = va.private_!;
+    yield* g.fn.free_unmap_vmap_area(k, va);
+    yield RM.size;
+    if (vm.freed) oops(k, RM.size, `BUG: unable to handle kernel paging request: use-after-free of vm_struct#${vm.id} (va->private)`);
+    vm.size = g.c.W.sub(vm.size, g.c.PAGE_SIZE);
+    yield* write_lock(k, g.vmlist_lock, RM.lock);
+    yield RM.unlink;
+    let p: { get: () => VmStruct | null; set: (v: VmStruct | null) => void } = { get: () => g.vmlist, set: (v) => (g.vmlist = v) };
+    let tmp = p.get();
+    while (tmp !== vm) {
+      if (tmp === null) oops(k, RM.unlink, 'BUG: unable to handle kernel NULL pointer dereference: vm_struct not on vmlist');
+      const t: VmStruct = tmp;
+      p = { get: () => t.next, set: (v) => (t.next = v) };
+      tmp = p.get();
+    }
+    p.set(tmp.next);
+    k.w.dirty = true;
+    yield* write_unlock(k, g.vmlist_lock, RM.unlock);
+    return vm;
+  }
+  return null;
+});

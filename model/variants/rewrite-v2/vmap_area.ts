@@ -1,0 +1,238 @@
+/**
+ * `struct vmap_area` and the global KVA allocator of the rewrite (v2, 2008-08-19):
+ * __find_vmap_area, __insert_vmap_area, alloc_vmap_area, rcu_free_va, __free_vmap_area,
+ * free_vmap_area, unmap_vmap_area.
+ */
+import type { Gen, K } from '../../engine/exec';
+import { kfn } from '../../engine/exec';
+import { sites, type Site } from '../../engine/site';
+import { BUG, BUG_ON, splat } from '../../kernel/assert';
+import { ListHead, list_add_rcu, list_del_rcu } from '../../kernel/list';
+import { KObject, GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';
+import { spin_lock, spin_unlock } from '../../kernel/spinlock';
+import {
+  RB_CLEAR_NODE, RB_EMPTY_NODE, rb_erase, rb_insert_color, rb_link_node, rb_next, rb_prev, rbChildLink, rbLinkGet, rbRootLink,
+  type RbNode, type RbLink,
+} from '../../kernel/rbtree';
+import { Lifecycle } from '../../lifecycles/instance';
+import { VMAP_AREA, VA_EV } from '../../lifecycles/vmap_area';
+import { ENOMEM, EBUSY, G, type Errno } from './state';
+import { vunmap_page_range } from './page_range';
+import type { VmStruct } from './vm_struct';
+
+/** `VM_LAZY_FREE` */
+export const VM_LAZY_FREE = 0x01n;
+/** `VM_LAZY_FREEING` */
+export const VM_LAZY_FREEING = 0x02n;
+/** `VM_VM_AREA` */
+export const VM_VM_AREA = 0x04n;
+
+/** `struct vmap_area`; it is its own rb_node (rb_entry is a cast). */
+export class VmapArea extends KObject implements RbNode {
+  va_start = 0n;
+  va_end = 0n;
+  flags = 0n;
+  rb_parent: RbNode | null = this;
+  rb_color: 0 | 1 = 0;
+  rb_left: RbNode | null = null;
+  rb_right: RbNode | null = null;
+  readonly list = new ListHead(this, 'list');
+  readonly purge_list = new ListHead(this, 'purge_list');
+  private_: VmStruct | null = null;
+  readonly rcu_head = new ListHead(this, 'rcu_head');
+  readonly life: Lifecycle;
+  /** Ghost: the [vstart, vend) this area was allocated from. */
+  vstart = 0n;
+  vend = 0n;
+  constructor(id: number, k: K) {
+    super('vmap_area', id);
+    this.life = new Lifecycle(VMAP_AREA, k.w.coverage);
+  }
+}
+
+/** Send a lifecycle event; a rejected one is a `lifecycle_legal` violation. */
+export function vaEvent(k: K, va: VmapArea, ev: number, site: Site): void {
+  if (!va.life.send(ev)) k.w.report(splat(k, 'lifecycle', site, `vmap_area#${va.id}: ${va.life.rejection(ev)}`));
+  k.w.dirty = true;
+}
+
+const F = sites('__find_vmap_area', { walk: 'while (n) { va = rb_entry(n); if (addr < va->va_start) ... }' });
+
+/** `__find_vmap_area(addr)`: caller holds vmap_area_lock; one step. */
+export function* __find_vmap_area(k: K, addr: bigint): Gen<VmapArea | null> {
+  yield F.walk;
+  let n = G(k).vmap_area_root.rb_node;
+  while (n) {
+    const va = n as VmapArea;
+    if (addr < va.va_start) n = n.rb_left;
+    else if (addr > va.va_start) n = n.rb_right;
+    else return va;
+  }
+  return null;
+}
+
+const I = sites('__insert_vmap_area', {
+  insert: 'rb_link_node(&va->rb_node, parent, p); rb_insert_color(...); list_add_rcu(&va->list, ...)',
+  bug: 'BUG()',
+});
+
+/** `__insert_vmap_area(va)`: caller holds vmap_area_lock; the tree and list update is one step. */
+export function* __insert_vmap_area(k: K, va: VmapArea): Gen {
+  const g = G(k);
+  yield I.insert;
+  let p: RbLink = rbRootLink(g.vmap_area_root);
+  let parent: RbNode | null = null;
+  for (let cur = rbLinkGet(p); cur; cur = rbLinkGet(p)) {
+    parent = cur;
+    const tmp = cur as VmapArea;
+    if (va.va_start < tmp.va_end) p = rbChildLink(cur, 'left');
+    else if (va.va_end > tmp.va_start) p = rbChildLink(cur, 'right');
+    else BUG(k, I.bug, `__insert_vmap_area: [${k.w.word.hex(va.va_start)}, ${k.w.word.hex(va.va_end)}) vs #${tmp.id}`);
+  }
+  rb_link_node(va, parent, p);
+  rb_insert_color(va, g.vmap_area_root);
+  // address-sort this list so it is usable like the vmlist
+  const tmp = rb_prev(va);
+  if (tmp) list_add_rcu(k, I.insert, va.list, (tmp as VmapArea).list);
+  else list_add_rcu(k, I.insert, va.list, g.vmap_area_list);
+  vaEvent(k, va, VA_EV.INSERT, I.insert);
+}
+
+const A = sites('alloc_vmap_area', {
+  kmalloc: 'va = kmalloc_node(sizeof(struct vmap_area), gfp_mask & GFP_RECLAIM_MASK, node)',
+  bug_size: 'BUG_ON(size & ~PAGE_MASK)',
+  lock: 'spin_lock(&vmap_area_lock)',
+  search: 'n = vmap_area_root.rb_node; ... while (addr + size >= first->va_start && addr + size <= vend) ...',
+  unlock_fail: 'spin_unlock(&vmap_area_lock)',
+  bug_align: 'BUG_ON(addr & (align-1))',
+  unlock: 'spin_unlock(&vmap_area_lock)',
+});
+
+/** Allocate a region of KVA of the specified size and alignment, within vstart and vend. */
+export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint, _node: number, gfp_mask: number): Gen<VmapArea | Errno> {
+  const g = G(k);
+  const { W, PAGE_SIZE } = g.c;
+  let purged = 0;
+  BUG_ON(k, (size & (PAGE_SIZE - 1n)) !== 0n, A.bug_size, 'size & ~PAGE_MASK');
+  let addr = W.ALIGN(vstart, align);
+  const va = yield* kmalloc_node(k, A.kmalloc, gfp_mask & GFP_RECLAIM_MASK, (id) => new VmapArea(id, k));
+  if (va === null) return ENOMEM;
+  for (;;) {
+    // retry:
+    yield* spin_lock(k, g.vmap_area_lock, A.lock);
+    // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
+    yield A.search;
+    let n = g.vmap_area_root.rb_node;
+    found: if (n) {
+      let first: VmapArea | null = null;
+      do {
+        const tmp = n as VmapArea;
+        if (tmp.va_end >= addr) {
+          if (!first && tmp.va_start <= addr) first = tmp;
+          n = n.rb_left;
+        } else {
+          first = tmp;
+          n = n.rb_right;
+        }
+      } while (n);
+      if (!first) break found;
+      if (first.va_end < addr) {
+        n = rb_next(first);
+        if (n) first = n as VmapArea;
+        else break found;
+      }
+      while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+        addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        n = rb_next(first);
+        if (n) first = n as VmapArea;
+        else break found;
+      }
+    }
+    // found:
+    if (W.add(addr, size) > vend) {
+      yield* spin_unlock(k, g.vmap_area_lock, A.unlock_fail);
+      if (!purged) {
+        noteLazyAtPurge(k);
+        yield* g.fn.purge_vmap_area_lazy(k);
+        purged = 1;
+        continue;
+      }
+      // printk(KERN_WARNING "vmap allocation failed: use vmalloc=<size> to increase size.\n");
+      // Note: the C returns without kfree(va): the vmap_area leaks (kmemleak sees it).
+      recordAllocFailure(k, size, align, vstart, vend);
+      return EBUSY;
+    }
+    BUG_ON(k, (addr & (align - 1n)) !== 0n, A.bug_align, 'addr & (align-1)');
+    va.va_start = addr;
+    va.va_end = W.add(addr, size);
+    va.flags = 0n;
+    va.vstart = vstart;
+    va.vend = vend;
+    yield* __insert_vmap_area(k, va);
+    yield* spin_unlock(k, g.vmap_area_lock, A.unlock);
+    return va;
+  }
+});
+
+/** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
+function noteLazyAtPurge(k: K): void {
+  const ids = new Set<number>();
+  for (let n = G(k).vmap_area_root.rb_node ? firstNode(k) : null; n; n = rb_next(n) as VmapArea | null) {
+    if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
+  }
+  G(k).ghostPurgeStart.set(k.ctx, ids);
+}
+
+function firstNode(k: K): VmapArea | null {
+  let n = G(k).vmap_area_root.rb_node;
+  while (n && n.rb_left) n = n.rb_left;
+  return n as VmapArea | null;
+}
+
+/** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
+function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
+  const lazyAtPurge = G(k).ghostPurgeStart.get(k.ctx) ?? new Set<number>();
+  const areas: { start: bigint; end: bigint; lazyAtPurge: boolean }[] = [];
+  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) areas.push({ start: n.va_start, end: n.va_end, lazyAtPurge: lazyAtPurge.has(n.id) });
+  k.w.allocFailures.push({ step: k.w.stepNo, cpu: k.cpu.id, size, align, vstart, vend, areas, fn: k.ctx.frames.slice() });
+}
+
+/** `rcu_free_va`: the RCU callback that kfree()s the vmap_area. */
+export function rcu_free_va(k: K, va: VmapArea): void {
+  k.w.slab.free(va);
+  if (!va.life.send(VA_EV.KFREE)) k.w.reportGlobal('lifecycle_legal', 'lifecycle', k.cpu.id, `vmap_area#${va.id}: ${va.life.rejection(VA_EV.KFREE)}`, 'rcu_free_va');
+}
+
+const FR = sites('__free_vmap_area', {
+  bug: 'BUG_ON(RB_EMPTY_NODE(&va->rb_node))',
+  erase: 'rb_erase(&va->rb_node, &vmap_area_root); RB_CLEAR_NODE(&va->rb_node); list_del_rcu(&va->list)',
+  call_rcu: 'call_rcu(&va->rcu_head, rcu_free_va)',
+});
+
+/** `__free_vmap_area(va)`: caller holds vmap_area_lock. */
+export const __free_vmap_area = kfn('__free_vmap_area', function* (k: K, va: VmapArea): Gen {
+  const g = G(k);
+  yield FR.erase;
+  BUG_ON(k, RB_EMPTY_NODE(va), FR.bug, 'RB_EMPTY_NODE(&va->rb_node)');
+  rb_erase(va, g.vmap_area_root);
+  RB_CLEAR_NODE(va);
+  list_del_rcu(k, FR.erase, va.list);
+  vaEvent(k, va, VA_EV.ERASE, FR.erase);
+  yield FR.call_rcu;
+  k.w.rcu.call_rcu(k, va.rcu_head, 'rcu_free_va', `rcu_free_va(vmap_area#${va.id})`, () => rcu_free_va(k, va));
+});
+
+const FV = sites('free_vmap_area', { lock: 'spin_lock(&vmap_area_lock)', unlock: 'spin_unlock(&vmap_area_lock)' });
+
+/** Free a region of KVA allocated by alloc_vmap_area. */
+export const free_vmap_area = kfn('free_vmap_area', function* (k: K, va: VmapArea): Gen {
+  const g = G(k);
+  yield* spin_lock(k, g.vmap_area_lock, FV.lock);
+  yield* __free_vmap_area(k, va);
+  yield* spin_unlock(k, g.vmap_area_lock, FV.unlock);
+});
+
+/** Clear the pagetable entries of a given vmap_area. */
+export const unmap_vmap_area = kfn('unmap_vmap_area', function* (k: K, va: VmapArea): Gen {
+  yield* vunmap_page_range(k, va.va_start, va.va_end);
+});

@@ -1,0 +1,34 @@
+/**
+ * Test support: a World with execution handles for each CPU, and a driver that runs a
+ * model generator to completion without a scheduler (kernel-primitive unit tests).
+ */
+import { World } from '../../model/engine/world';
+import type { Gen, K } from '../../model/engine/exec';
+import { Context } from '../../model/kernel/cpu';
+import { TINY, type Layout } from '../../model/config/layout';
+
+/** A world plus one process-context handle per CPU. */
+export interface TestWorld {
+  readonly w: World;
+  readonly ks: K[];
+}
+
+/** Build a world of `cpus` CPUs, each with a process context pushed on its stack. */
+export function mkWorld(cpus = 2, layout: Layout = TINY, faults: readonly number[] = []): TestWorld {
+  const w = new World({ layout, cpus, faults, trace: true });
+  const ks = w.cpus.map((cpu) => {
+    const ctx = new Context(cpu, 'process', 0);
+    cpu.stack.push(ctx);
+    return { w, cpu, ctx };
+  });
+  return { w, ks };
+}
+
+/** Run a generator to completion, ignoring its scheduling points; returns its value. */
+export function drain<R>(g: Gen<R>): R {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
