@@ -15,6 +15,7 @@ export type AliasReject = (vpn: number, cpu: number, state: string, event: strin
 
 const INITIAL = TLB_ALIAS.initial;
 const ALIAS = TLB_ALIAS.states.map((s) => isLazyAlias(s));
+const LIVE = TLB_ALIAS.states.map((s) => s === 'mapped' || s === 'mapped_cached');
 
 /** Event indices, re-exported for the mm code. */
 export const ALIAS_EV = TLB_EV;
@@ -54,9 +55,14 @@ export class AliasTracker {
     if (idle) this.st.delete(vpn);
   }
 
-  /** Record the user's release of `vpn` (then send RELEASE to every CPU). */
+  /**
+   * Record the user's release of `vpn` and send RELEASE to every CPU. Only a live page can
+   * be released: the layer also frees ranges whose pages its users released earlier (a
+   * whole vmap block after each vb_free of its parts), which is not a second release.
+   */
   release(vpn: number, stepNo: number): void {
-    if (!this.st.has(vpn)) return;
+    const row = this.st.get(vpn);
+    if (row === undefined || !row.some((s) => LIVE[s])) return;
     this.releasedAt.set(vpn, stepNo);
     this.send(vpn, -1, TLB_EV.RELEASE);
   }

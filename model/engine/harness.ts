@@ -116,6 +116,8 @@ export class Harness {
         const i = op.page % h.count;
         const addr = this.w.word.add(h.addr, BigInt(i) << BigInt(this.w.layout.PAGE_SHIFT));
         yield S.touch;
+        // Another CPU may have started unmapping it while we waited: the user checks again.
+        if (h.claimed || h.life.stateName !== 'live') return 'skipped';
         const pfn = touch(k, addr, S.touch);
         h.life.send(MH_EV.TOUCH);
         if (pfn !== h.pages[i]) {

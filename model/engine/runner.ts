@@ -42,6 +42,14 @@ export interface RunOptions extends Omit<WorldOptions, 'faults'> {
   readonly maxCallSteps?: number;
   /** Run the teardown and final checks (default true). */
   readonly teardown?: boolean;
+  /** Called once the world exists, before any step (attach lockdep, ...). */
+  readonly setup?: (w: World) => void;
+  /**
+   * Replaces the fallback policy once the schedule is exhausted (PCT): picks the next CPU
+   * among the runnable ones and may raise events (irq, spec) first. The runner records what
+   * ran, so the run replays as plain data.
+   */
+  readonly chooser?: (w: World, runnable: readonly Cpu[], last: number) => { cpu: number; events?: readonly Choice[] };
 }
 
 /** How a run ended. */
@@ -53,6 +61,8 @@ export interface RunResult {
   readonly harness: Harness;
   readonly ending: Ending;
   readonly steps: number;
+  /** The schedule actually executed, as data: replaying it reproduces this run exactly. */
+  readonly executed: Choice[];
 }
 
 /** Is `ctx`'s wait satisfied? */
@@ -75,7 +85,15 @@ function canDeliver(c: Cpu): boolean {
 export function run(scn: Scenario, opts: RunOptions): RunResult {
   const w = new World({ ...opts, faults: scn.faults ?? [] });
   opts.variant.init(w);
+  opts.setup?.(w);
+  const executed: Choice[] = [];
+  const record = (ch: Choice): void => {
+    const last = executed.at(-1);
+    if (ch.t === 'run' && last?.t === 'run' && last.cpu === ch.cpu) executed[executed.length - 1] = { t: 'run', cpu: ch.cpu, n: last.n + 1 };
+    else executed.push(ch);
+  };
   const h = new Harness(w, opts.variant, opts.checks?.afterCall ?? []);
+  w.user = h;
   for (const p of scn.programs) for (const op of p) h.present.add(op.id);
   const maxSteps = opts.maxSteps ?? 200_000;
   const maxCall = opts.maxCallSteps ?? 20_000;
@@ -102,11 +120,13 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
       remaining = ch.n;
     } else if (ch.t === 'irq') {
       if (c.done) return;
+      record(ch);
       irqOps.set(ch.op.id, ch.op);
       c.pendingIrqs.push({ kind: ch.kind, op: ch.op.id });
     } else {
       const n = w.mm.pte.size;
       if (n === 0) return;
+      record(ch);
       let i = ch.pick % n;
       for (const vpn of w.mm.pte.keys()) {
         if (i-- === 0) {
@@ -129,6 +149,15 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
       }
       if (ci >= scn.schedule.length) break;
       apply(scn.schedule[ci++]!);
+    }
+    if (opts.chooser) {
+      const ready = w.cpus.filter(runnable);
+      if (ready.length === 0) return null;
+      const pickd = opts.chooser(w, ready, cur);
+      for (const ev of pickd.events ?? []) apply(ev);
+      const c = w.cpus[pickd.cpu];
+      if (c !== undefined && runnable(c)) return (cur = c.id), c;
+      return (cur = ready[0]!.id), ready[0]!;
     }
     if (runnable(w.cpus[cur]!)) return w.cpus[cur]!;
     for (const c of w.cpus) if (runnable(c)) return (cur = c.id), c;
@@ -157,6 +186,7 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         reportDeadlock(w);
         break;
       }
+      record({ t: 'run', cpu: c.id, n: 1 });
       if (canDeliver(c)) {
         const req = c.pendingIrqs.shift()!;
         const op = irqOps.get(req.op)!;
@@ -179,7 +209,9 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         w.reportGlobal('no_livelock', 'livelock', c.id, `${ctx.call} did not finish within ${maxCall} steps`, site?.fn ?? '', site?.stmt ?? '');
         break;
       }
+      w.current = c.id;
       const r = ctx.gen.next();
+      w.current = -1;
       if (r.done) {
         pendingSite.delete(ctx);
         c.stack.pop();
@@ -198,7 +230,7 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
     w.report(e.splat);
     ending = 'panic';
   }
-  return { world: w, harness: h, ending, steps: w.stepNo };
+  return { world: w, harness: h, ending, steps: w.stepNo, executed };
 }
 
 /** A context spinning on a lock its own CPU holds in a context it interrupted. */

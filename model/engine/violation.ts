@@ -28,6 +28,8 @@ export function propertyOf(kind: SplatKind): string {
       return 'lockdep_irq_safe';
     case 'lifecycle':
       return 'lifecycle_legal';
+    case 'invariant':
+      return 'invariant';
   }
 }
 

@@ -9,7 +9,7 @@ import { Cpu } from '../kernel/cpu';
 import { Mm } from '../kernel/mm';
 import { Rcu } from '../kernel/rcu';
 import { FaultPlan, Slab } from '../kernel/slab';
-import type { Holding } from '../kernel/spinlock';
+import type { Holding, Lock } from '../kernel/spinlock';
 import type { Atomic } from '../kernel/atomic';
 import type { Splat } from '../kernel/assert';
 import type { K } from './exec';
@@ -25,6 +25,10 @@ import { TLB_ALIAS } from '../lifecycles/tlb_alias';
 export interface LockObserver {
   acquired(k: K, h: Holding): void;
   released(k: K, h: Holding, how: string, site: Site): void;
+  /** Irqs were enabled on k.cpu while it may hold locks (trace_hardirqs_on). */
+  irqsEnabled?(k: K): void;
+  /** About to spin for a lock (lock_acquire precedes the spin in C). */
+  acquiring?(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): void;
 }
 
 /** Counters reported per workload. */
@@ -81,10 +85,14 @@ export class World {
   readonly reached = new Set<string>();
   /** Global step counter. */
   stepNo = 0;
+  /** The CPU whose step is executing (-1 between steps), for attributing hardware events. */
+  current = -1;
   /** Set by a property-relevant change; the runner re-checks snapshot properties. */
   dirty = true;
   /** The variant's globals (its own type; the variant casts). */
   layer: unknown = null;
+  /** The API user of this run (set by the runner). */
+  user: import('./harness').Harness | null = null;
   readonly warnIsViolation: boolean;
 
   constructor(opts: WorldOptions) {
@@ -120,13 +128,24 @@ export class World {
   private aliasRejected(vpn: number, cpu: number, state: string, event: string): void {
     const addr = this.word.hex(BigInt(vpn) << BigInt(this.layout.PAGE_SHIFT));
     const property = event === 'SET_PTE' && state.startsWith('alias') ? 'no_reuse_with_lazy_alias' : event === 'CLEAR_PTE' ? 'live_mappings_translate' : 'lifecycle_legal';
-    const top = this.cpus.find((c) => c.stack.length > 0 && c.stack.at(-1)!.frames.length > 0);
-    this.reportGlobal(property, 'lifecycle', cpu, `tlb_alias: event ${event} rejected in state ${state} for cpu${cpu} page ${addr}`, top?.stack.at(-1)!.frames.at(-1) ?? '(hardware)');
+    // Attribute to the CPU whose statement caused it (a speculative fill has none).
+    const by = this.current >= 0 ? this.current : cpu;
+    const ctx = this.cpus[by]?.stack.at(-1);
+    this.report(
+      { kind: 'lifecycle', message: `tlb_alias: event ${event} rejected in state ${state} for cpu${cpu} page ${addr}`, cpu: by, context: ctx?.kind ?? 'none', frames: ctx?.frames.slice() ?? [], fn: ctx?.frames.at(-1) ?? '(hardware)', stmt: '', step: this.stepNo },
+      property,
+    );
   }
 
   /** Hook: irqs were enabled on `cpu`; take pending flush IPIs. */
   irqsEnabled(cpu: Cpu): void {
+    if (cpu.stack.length > 0) for (const o of this.observers) o.irqsEnabled?.({ w: this, cpu, ctx: cpu.top });
     if (cpu.pendingFlush.length > 0) this.mm.takeIpis(cpu);
+  }
+
+  /** Hook: a context is about to spin for a lock. */
+  lockAcquiring(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): void {
+    for (const o of this.observers) o.acquiring?.(k, lock, mode, how, site);
   }
 
   /** Hook: a lock was taken. */

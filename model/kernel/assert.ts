@@ -9,7 +9,7 @@ import type { Site } from '../engine/site';
 import type { K } from '../engine/exec';
 
 /** What kind of kernel complaint. */
-export type SplatKind = 'BUG' | 'WARN' | 'Oops' | 'might_sleep' | 'deadlock' | 'livelock' | 'lockdep' | 'lifecycle';
+export type SplatKind = 'BUG' | 'WARN' | 'Oops' | 'might_sleep' | 'deadlock' | 'livelock' | 'lockdep' | 'lifecycle' | 'invariant';
 
 /** A kernel complaint with where it happened. */
 export interface Splat {

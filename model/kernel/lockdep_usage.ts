@@ -7,6 +7,7 @@
  * conflict follows the 2008 lockdep with STRICT_READ_CHECKS: an USED_IN bit and an ENABLED bit
  * of the same state conflict unless both are READ (readers of an rwlock do not exclude each
  * other, so a reader in the irq cannot spin on a reader it interrupted).
+ * Also here: the lock/unlock flavour pairs lockdep records for the audit.
  */
 import type { Holding } from './spinlock';
 
@@ -129,6 +130,11 @@ export class UsageTable {
     if (!this.byClass.has(cls)) this.byClass.set(cls, new Map());
   }
 
+  /** Is `bit` set on `cls`? */
+  has(cls: string, bit: UsageBit): boolean {
+    return this.byClass.get(cls)?.has(bit) ?? false;
+  }
+
   /** The acquisition that set `bit` on `cls`, if set. */
   first(cls: string, bit: UsageBit): Acq | undefined {
     return this.byClass.get(cls)?.get(bit);
@@ -145,3 +151,23 @@ export class UsageTable {
     });
   }
 }
+
+/** How a class was locked and unlocked, as seen, for the audit report. */
+export interface UnlockPair {
+  readonly class: string;
+  readonly acquire: string;
+  readonly release: string;
+  count: number;
+  /** The release is the acquire's own counterpart (spin_lock_irqsave with spin_unlock_irqrestore, ...). */
+  readonly balanced: boolean;
+}
+
+/** The unlock that matches each lock primitive. */
+export const UNLOCK_OF: Readonly<Record<string, string>> = {
+  spin_lock: 'spin_unlock',
+  spin_trylock: 'spin_unlock',
+  spin_lock_irq: 'spin_unlock_irq',
+  spin_lock_irqsave: 'spin_unlock_irqrestore',
+  read_lock: 'read_unlock',
+  write_lock: 'write_unlock',
+};

@@ -38,8 +38,8 @@ export class Mm {
   /** Metrics. */
   flushes = 0;
   ipis = 0;
-  /** flush_cache_vmap calls: [startVpn, endVpn) as passed. */
-  readonly cacheFlushes: [number, number][] = [];
+  /** flush_cache_vmap calls: the range passed and the range just mapped, as vpns [start, end). */
+  readonly cacheFlushes: { flushed: [number, number]; mapped: [number, number]; step: number; cpu: number; fn: string }[] = [];
 
   constructor(
     readonly PAGE_SHIFT: number,
@@ -139,10 +139,14 @@ export function newPmd(mm: Mm, prevVpn: number | null, vpn: number): boolean {
   return prevVpn === null || pmdIndex(mm, prevVpn) !== pmdIndex(mm, vpn);
 }
 
-/** `flush_cache_vmap(start, end)`: no-op on x86, recorded for the cache-flush property. */
-export function flush_cache_vmap(k: K, start: bigint, end: bigint): void {
+/**
+ * `flush_cache_vmap(start, end)`: a no-op on x86, but on virtually indexed caches it must
+ * cover what was just mapped; recorded (with the mapped range, a ghost argument that
+ * defaults to the flushed one) for the cache-flush property.
+ */
+export function flush_cache_vmap(k: K, start: bigint, end: bigint, mappedStart = start, mappedEnd = end): void {
   const mm = k.w.mm;
-  mm.cacheFlushes.push([mm.vpn(start), mm.vpn(end)]);
+  mm.cacheFlushes.push({ flushed: [mm.vpn(start), mm.vpn(end)], mapped: [mm.vpn(mappedStart), mm.vpn(mappedEnd)], step: k.w.stepNo, cpu: k.cpu.id, fn: k.ctx.frames.at(-1) ?? '' });
 }
 
 /**

@@ -44,6 +44,7 @@ export interface Holding {
 }
 
 function* acquire(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): Gen {
+  k.w.lockAcquiring(k, lock, mode, how, site);
   k.ctx.wait = { kind: 'lock', lock, mode };
   yield site;
   k.ctx.wait = null;

@@ -71,4 +71,6 @@ export interface Variant {
   init(w: World): void;
   readonly api: VmapApi;
   view(w: World): LayerView;
+  /** Mechanisms the variant has: 'lazy-purge', 'percpu-blocks' (sometimes-properties need them). */
+  readonly features?: readonly string[];
 }

@@ -71,6 +71,17 @@ describe('call_rcu grace periods', () => {
     expect(w.rcu.runReady()).toEqual(['cb']);
   });
 
+  it('a CPU that queues from inside its own section delays the callback until it leaves', () => {
+    const { w, ks } = mkWorld(2);
+    const a = ks[0]!;
+    const log: string[] = [];
+    rcu_read_lock(a);
+    queue(a, log, 'cb');
+    expect(w.rcu.runReady()).toEqual([]);
+    rcu_read_unlock(a);
+    expect(w.rcu.runReady()).toEqual(['cb']);
+  });
+
   it('nesting: two rcu_read_lock and one unlock does not end the section', () => {
     const { w, ks } = mkWorld(2);
     const [a, b] = ks as [K, K];

@@ -8,6 +8,7 @@ import { mkWorld, drain } from '../support/kctx';
 import { sites } from '../../model/engine/site';
 import type { K } from '../../model/engine/exec';
 import { KernelPanic } from '../../model/kernel/assert';
+import { Context } from '../../model/kernel/cpu';
 import { local_irq_disable } from '../../model/kernel/irq';
 import {
   Lock, read_lock, read_unlock, spin_lock, spin_lock_irq, spin_lock_irqsave, spin_trylock, spin_unlock, spin_unlock_irq,
@@ -70,6 +71,15 @@ describe('spin_lock', () => {
     drain(spin_lock(ks[0]!, l, S.lock));
     expectBug(() => drain(spin_unlock(ks[1]!, l, S.unlock)), /not held by this context/);
     expect(l.holder?.cpu).toBe(ks[0]!.cpu);
+  });
+
+  it('spin_unlock from an interrupt context of the holding CPU is a BUG (the holder is the context)', () => {
+    const { ks } = mkWorld(1);
+    const a = ks[0]!;
+    const l = new Lock('l', 'l');
+    drain(spin_lock(a, l, S.lock));
+    const irq: K = { w: a.w, cpu: a.cpu, ctx: new Context(a.cpu, 'hardirq', 1) };
+    expectBug(() => drain(spin_unlock(irq, l, S.unlock)), /not held by this context/);
   });
 
   it('spin_trylock fails on a held lock and succeeds on a free one', () => {

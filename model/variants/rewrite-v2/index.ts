@@ -52,6 +52,7 @@ export function rewriteVariant(name: string, description: string, fns: RwFns): V
       vm_unmap_aliases: (k) => (k.w.layer as Rw).fn.vm_unmap_aliases(k),
     },
     view: rewriteView,
+    features: ['lazy-purge', 'percpu-blocks'],
   };
 }
 

@@ -72,7 +72,7 @@ export const vmap_page_range = kfn('vmap_page_range', function* (k: K, addr: big
   } while (addr !== end);
   // The pgd loop leaves `addr` at `end` on success and at the failing pgd chunk's start on
   // error; the model treats the whole range as one pgd chunk (divergence: pgd granularity).
-  flush_cache_vmap(k, err ? start : addr, end);
+  flush_cache_vmap(k, err ? start : addr, end, start, addr); // ghost: [start, addr) was mapped
   if (err) return err;
   return nr;
 });

@@ -16,7 +16,7 @@ import { BUG_ON, WARN_ON, oops } from '../../kernel/assert';
 import { flush_cache_vmap, flush_tlb_kernel_range, pte_alloc_kernel } from '../../kernel/mm';
 import type { KObject } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
-import type { VmStruct } from './vm_struct';
+import { area_read, type VmStruct } from './vm_struct';
 
 /** `pgprot_t`: the model maps every page the same way; kept for the C signatures. */
 export type PgProt = 'PAGE_KERNEL';
@@ -119,7 +119,7 @@ export const unmap_kernel_range = kfn('unmap_kernel_range', function* (k: K, add
 
 /** `unmap_vm_area(area)`: the whole area, guard page included (area->size). */
 export const unmap_vm_area = kfn('unmap_vm_area', function* (k: K, area: VmStruct): Gen {
-  yield* unmap_kernel_range(k, area.addr, area.size);
+  yield* unmap_kernel_range(k, area.addr, area.size); // called under vmlist_lock with area on vmlist
 });
 
 const MP = sites('vmap_pte_range', {
@@ -180,13 +180,15 @@ function* vmap_pud_range(k: K, addr: ulong, end: ulong, prot: PgProt, pages: Pag
 }
 
 const M = sites('map_vm_area', {
+  read: 'unsigned long addr = (unsigned long) area->addr; unsigned long end = addr + area->size - PAGE_SIZE',
   bug: 'BUG_ON(addr >= end)',
+  cache: 'flush_cache_vmap((unsigned long) area->addr, end)',
 });
 
 /** `map_vm_area(area, prot, pages)`: maps area->size - PAGE_SIZE bytes (not the guard page); 0 or -ENOMEM. */
 export const map_vm_area = kfn('map_vm_area', function* (k: K, area: VmStruct, prot: PgProt, pages: PagesCursor): Gen<number> {
   const w = k.w.word;
-  let addr = area.addr;
+  let addr = area_read(k, area, M.read, 'addr').addr;
   const end = w.sub(w.add(addr, area.size), page_size(k));
   let err = 0;
   BUG_ON(k, addr >= end, M.bug, 'addr >= end');
@@ -197,6 +199,9 @@ export const map_vm_area = kfn('map_vm_area', function* (k: K, area: VmStruct, p
     if (err) break;
     addr = next;
   } while (addr !== end);
-  flush_cache_vmap(k, area.addr, end);
+  // ghost mapped range: [area->addr, end) — vanilla flushes from the original area->addr,
+  // so the flushed range is the mapped one (the rewrite's vmap_page_range does not).
+  const start = area_read(k, area, M.cache, 'addr').addr;
+  flush_cache_vmap(k, start, end, start, end);
   return err;
 });

@@ -90,6 +90,15 @@ function live(k: K, tmp: VmStruct, site: Site): VmStruct {
   return tmp;
 }
 
+/**
+ * A read of `area->field` by its owner after a step: only a misuse (another CPU freeing the
+ * same address) can have kfree'd it meanwhile; touching it then is a use-after-free.
+ */
+export function area_read(k: K, area: VmStruct, site: Site, field: string): VmStruct {
+  if (area.freed) oops(k, site, `BUG: unable to handle kernel paging request: use-after-free of vm_struct#${area.id} via area->${field}`);
+  return area;
+}
+
 const G = sites('__get_vm_area_node', {
   bug: 'BUG_ON(in_interrupt())',
   kmalloc: 'area = kmalloc_node(sizeof(*area), gfp_mask & GFP_RECLAIM_MASK, node)',

@@ -6,12 +6,12 @@
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites, type Site } from '../../engine/site';
-import { BUG_ON, WARN_ON, oops } from '../../kernel/assert';
+import { BUG_ON, oops, splat } from '../../kernel/assert';
 import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
 import { PAGE_KERNEL, map_vm_area, type PagesCursor, type PgProt } from './page_range';
-import { PAGE_SIZE, PageArray, VM_ALLOC, VM_VPAGES, __get_vm_area_node, get_vm_area_caller, remove_vm_area, type VmStruct } from './vm_struct';
+import { PAGE_SIZE, PageArray, VM_ALLOC, VM_VPAGES, __get_vm_area_node, area_read, get_vm_area_caller, remove_vm_area, type VmStruct } from './vm_struct';
 
 /** Read `area->pages[i]` (a NULL or freed array is an oops). */
 function page_slot(k: K, pages: PageArray | null, i: number, site: Site): number | null {
@@ -30,18 +30,23 @@ const V = sites('__vunmap', {
   kfree_area: 'kfree(area)',
 });
 
+/** `printk(KERN_ERR ...); WARN_ON(1);` (2.6.27 spells it `WARN(1, KERN_ERR ...)`). */
+function printk_warn(k: K, site: Site, msg: string): void {
+  k.w.report(splat(k, 'WARN', site, `${msg}; WARNING: WARN_ON(1)`));
+}
+
 /** `__vunmap(addr, deallocate_pages)` */
 const __vunmap = kfn('__vunmap', function* (k: K, addr: ulong, deallocate_pages: boolean): Gen {
   if (addr === 0n) return;
   const hex = k.w.word.hex(addr);
   if ((PAGE_SIZE(k.w) - 1n) & addr) {
-    WARN_ON(k, true, V.bad_addr, `1) Trying to vfree() bad address (${hex}`);
+    printk_warn(k, V.bad_addr, `Trying to vfree() bad address (${hex})`);
     return;
   }
 
   const area = yield* remove_vm_area(k, addr);
   if (area === null) {
-    WARN_ON(k, true, V.nonexistent, `1) Trying to vfree() nonexistent vm area (${hex}`);
+    printk_warn(k, V.nonexistent, `Trying to vfree() nonexistent vm area (${hex})`);
     return;
   }
 
@@ -81,6 +86,11 @@ export const vunmap = kfn('vunmap', function* (k: K, addr: ulong): Gen {
   yield* __vunmap(k, addr, false);
 });
 
+const VM = sites('vmap', {
+  vunmap: 'vunmap(area->addr)',
+  ret: 'return area->addr',
+});
+
 /** `vmap(pages, count, flags, prot)`: NULL (0n) on failure. */
 export const vmap = kfn('vmap', function* (k: K, pages: readonly (number | null)[], count: number, flags: number, prot: PgProt): Gen<ulong> {
   const L = k.w.layout;
@@ -91,17 +101,21 @@ export const vmap = kfn('vmap', function* (k: K, pages: readonly (number | null)
   if (area === null) return 0n;
   const cursor: PagesCursor = { arr: pages, owner: null, i: 0 }; // &pages
   if (yield* map_vm_area(k, area, prot, cursor)) {
-    yield* vunmap(k, area.addr);
+    yield* vunmap(k, area_read(k, area, VM.vunmap, 'addr').addr);
     return 0n;
   }
-  return area.addr;
+  return area_read(k, area, VM.ret, 'addr').addr;
 });
 
 const A = sites('__vmalloc_area_node', {
+  nr_pages: 'nr_pages = (area->size - PAGE_SIZE) >> PAGE_SHIFT',
   kmalloc: 'pages = kmalloc_node(array_size, (gfp_mask & GFP_RECLAIM_MASK) | __GFP_ZERO, node)',
   kfree_area: 'kfree(area)',
   alloc_page: 'page = alloc_page(gfp_mask)',
+  assign: 'area->pages = pages; area->caller = caller',
   store: 'area->pages[i] = page',
+  fail: 'fail: vfree(area->addr)',
+  ret: 'return area->addr',
 });
 
 /** `__vmalloc_area_node(area, gfp_mask, prot, node, caller)` */
@@ -111,7 +125,7 @@ const __vmalloc_area_node = kfn('__vmalloc_area_node', function* (
   const w = k.w.word;
   const L = k.w.layout;
   // unsigned int nr_pages, array_size: 32-bit arithmetic, as in C.
-  const nr_pages = Number(BigInt.asUintN(32, w.shr(w.sub(area.size, PAGE_SIZE(k.w)), L.PAGE_SHIFT)));
+  const nr_pages = Number(BigInt.asUintN(32, w.shr(w.sub(area_read(k, area, A.nr_pages, 'size').size, PAGE_SIZE(k.w)), L.PAGE_SHIFT)));
   const array_size = Math.imul(nr_pages, L.BITS_PER_LONG / 8) >>> 0; // nr_pages * sizeof(struct page *)
   let pages: PageArray | null;
 
@@ -127,7 +141,7 @@ const __vmalloc_area_node = kfn('__vmalloc_area_node', function* (
   } else {
     pages = yield* kmalloc_node(k, A.kmalloc, (gfp_mask & GFP_RECLAIM_MASK) | __GFP_ZERO, (id) => new PageArray(id, nr_pages, null));
   }
-  area.pages = pages;
+  area_read(k, area, A.assign, 'pages').pages = pages;
   area.caller = caller;
   if (area.pages === null) {
     yield* remove_vm_area(k, area.addr);
@@ -136,7 +150,7 @@ const __vmalloc_area_node = kfn('__vmalloc_area_node', function* (
   }
 
   let failed = false;
-  for (let i = 0; i < area.nr_pages; i++) {
+  for (let i = 0; i < area_read(k, area, A.alloc_page, 'nr_pages').nr_pages; i++) {
     // node < 0 ? alloc_page(gfp_mask) : alloc_pages_node(node, gfp_mask, 0): the same
     // page allocator in the model. One step: the allocator (and its fault plan) is shared.
     yield A.alloc_page;
@@ -147,17 +161,17 @@ const __vmalloc_area_node = kfn('__vmalloc_area_node', function* (
       break;
     }
     const page = k.w.mm.newPage();
-    page_slot(k, area.pages, i, A.store);
+    page_slot(k, area_read(k, area, A.store, 'pages').pages, i, A.store);
     area.pages.slots[i] = page;
   }
 
   if (!failed) {
     const cursor: PagesCursor = { arr: pages!.slots, owner: pages, i: 0 }; // &pages
-    if (!(yield* map_vm_area(k, area, prot, cursor))) return area.addr;
+    if (!(yield* map_vm_area(k, area, prot, cursor))) return area_read(k, area, A.ret, 'addr').addr;
   }
 
   // fail:
-  yield* vfree(k, area.addr);
+  yield* vfree(k, area_read(k, area, A.fail, 'addr').addr);
   return 0n;
 });
 

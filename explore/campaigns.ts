@@ -1,0 +1,76 @@
+/**
+ * Campaign configurations, kept apart from the model (as TLA+ keeps .cfg files apart from
+ * specs): which layout, how many CPUs, which operations, interrupts, speculative fills,
+ * faults and misuse, and the CI budget. The expectations manifest is keyed by these names.
+ */
+import { LAYOUTS, type Layout } from '../model/config/layout';
+
+/** Operation kinds a program may contain. */
+export type OpKind = 'vmalloc' | 'vfree' | 'vmap' | 'vunmap' | 'vm_map_ram' | 'vm_unmap_ram' | 'touch' | 'vm_unmap_aliases' | 'unmap_again' | 'vm_unmap_ram_count';
+
+/** One campaign. */
+export interface Campaign {
+  readonly name: string;
+  readonly description: string;
+  readonly layout: string;
+  readonly cpus: number;
+  /** Ops per run (all CPUs together). */
+  readonly maxOps: number;
+  readonly kinds: readonly OpKind[];
+  /** Pages per map op: 1..maxPages. */
+  readonly maxPages: number;
+  /** Ops an interrupt handler may run ([] = no interrupts). */
+  readonly irqOps: readonly OpKind[];
+  readonly irqKinds: readonly ('hardirq' | 'softirq')[];
+  /** Speculative TLB fills in schedules. */
+  readonly spec: boolean;
+  /** Allocation-failure injection. */
+  readonly faults: boolean;
+  /** Runs in the CI budget (fast-check numRuns). */
+  readonly runs: number;
+  readonly maxSteps: number;
+  readonly maxCallSteps: number;
+  /** Base seed: a run with the same seed and config is the same run. */
+  readonly seed: number;
+}
+
+const NORMAL: readonly OpKind[] = ['vmalloc', 'vfree', 'vmap', 'vunmap', 'vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'];
+const FREES: readonly OpKind[] = ['vfree', 'vunmap', 'vm_unmap_ram'];
+const MAPS: readonly OpKind[] = ['vmalloc', 'vmap', 'vm_map_ram'];
+
+const base = {
+  kinds: NORMAL,
+  maxPages: 5,
+  irqOps: [] as readonly OpKind[],
+  irqKinds: ['hardirq'] as const,
+  spec: true,
+  faults: false,
+  maxSteps: 50_000,
+  maxCallSteps: 5_000,
+};
+
+/** The named campaigns, in the order CI runs them. */
+export const CAMPAIGNS: readonly Campaign[] = [
+  { ...base, name: 'tiny-1cpu', description: 'one CPU, sequential programs: deterministic allocator and flush logic', layout: 'tiny', cpus: 1, maxOps: 14, runs: 250, seed: 1001, spec: false },
+  { ...base, name: 'tiny-2cpu', description: 'two CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 2, maxOps: 12, runs: 250, seed: 1002 },
+  { ...base, name: 'tiny-3cpu', description: 'three CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 3, maxOps: 12, runs: 150, seed: 1003 },
+  { ...base, name: 'tiny-irq', description: 'two CPUs; frees and maps also injected from hardirq/softirq context', layout: 'tiny', cpus: 2, maxOps: 10, runs: 200, seed: 1004, irqOps: [...FREES, ...MAPS], irqKinds: ['hardirq', 'softirq'] },
+  { ...base, name: 'tiny-faults', description: 'two CPUs with allocation failures injected', layout: 'tiny', cpus: 2, maxOps: 10, runs: 150, seed: 1005, faults: true },
+  { ...base, name: 'tiny-misuse', description: 'one CPU; deliberate misuse: double unmap, wrong vm_unmap_ram count', layout: 'tiny', cpus: 1, maxOps: 10, runs: 150, seed: 1006, kinds: [...NORMAL, 'unmap_again', 'vm_unmap_ram_count'], spec: false },
+  { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, runs: 150, seed: 1007, spec: false },
+  { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 150, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
+];
+
+/** Look a campaign up by name, with a clear error. */
+export function campaignByName(name: string): Campaign {
+  const c = CAMPAIGNS.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`unknown campaign '${name}': known campaigns are ${CAMPAIGNS.map((x) => x.name).join(', ')}`);
+  return c;
+}
+
+/** The layout of a campaign (validated). */
+export function layoutOf(c: Campaign): Layout {
+  const l = LAYOUTS[c.layout];
+  if (l === undefined) throw new Error(`campaign ${c.name}: unknown layout '${c.layout}' (known: ${Object.keys(LAYOUTS).join(', ')})`);
+  return l;
+}

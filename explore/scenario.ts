@@ -1,0 +1,71 @@
+/**
+ * Raw generated material -> a Scenario. Generators (fast-check or seeded random) produce
+ * small integers; this module turns them into ops with ids, handle references to earlier
+ * map ops, and schedule choices, the same way for both, so shrinking the raw arrays shrinks
+ * the scenario.
+ */
+import type { Choice, Op, Scenario } from '../model/engine/program';
+import type { Campaign, OpKind } from './campaigns';
+
+/** One raw op: which CPU, which kind (index into campaign kinds), pages, reference. */
+export interface RawOp {
+  readonly cpu: number;
+  readonly kind: number;
+  readonly pages: number;
+  readonly ref: number;
+}
+
+/** One raw choice: 0 run, 1 irq, 2 spec; `a`,`b` are its arguments. */
+export interface RawChoice {
+  readonly t: number;
+  readonly cpu: number;
+  readonly a: number;
+  readonly b: number;
+}
+
+const UNMAP_OF: Partial<Record<OpKind, OpKind>> = { vfree: 'vmalloc', vunmap: 'vmap', vm_unmap_ram: 'vm_map_ram', vm_unmap_ram_count: 'vm_map_ram' };
+
+/** Build the op for `kind`; references pick among earlier map ops, most recent first. */
+function makeOp(kind: OpKind, id: number, pages: number, ref: number, maps: readonly Op[]): Op | null {
+  const want = UNMAP_OF[kind];
+  const pool = kind === 'touch' || kind === 'unmap_again' ? maps : maps.filter((m) => m.op === want);
+  const target = pool.length > 0 ? pool[pool.length - 1 - (ref % pool.length)]!.id : null;
+  switch (kind) {
+    case 'vmalloc':
+    case 'vmap':
+    case 'vm_map_ram':
+      return { id, op: kind, pages };
+    case 'vm_unmap_aliases':
+      return { id, op: kind };
+    case 'touch':
+      return target === null ? null : { id, op: kind, h: target, page: ref };
+    case 'vm_unmap_ram_count':
+      return target === null ? null : { id, op: kind, h: target, count: pages };
+    default:
+      return target === null ? null : { id, op: kind, h: target };
+  }
+}
+
+/** Turn raw material into a scenario for campaign `c`. */
+export function buildScenario(c: Campaign, ops: readonly RawOp[], sched: readonly RawChoice[], faults: readonly number[] = []): Scenario {
+  const programs: Op[][] = Array.from({ length: c.cpus }, () => []);
+  const maps: Op[] = [];
+  ops.forEach((r, i) => {
+    const kind = c.kinds[r.kind % c.kinds.length]!;
+    const op = makeOp(kind, i + 1, 1 + (r.pages % c.maxPages), r.ref, maps);
+    if (op === null) return;
+    if (op.op === 'vmalloc' || op.op === 'vmap' || op.op === 'vm_map_ram') maps.push(op);
+    programs[r.cpu % c.cpus]!.push(op);
+  });
+  const schedule: Choice[] = [];
+  sched.forEach((r, i) => {
+    const cpu = r.cpu % c.cpus;
+    if (r.t === 1 && c.irqOps.length > 0) {
+      const kind = c.irqOps[r.a % c.irqOps.length]!;
+      const op = makeOp(kind, 1000 + i, 1 + (r.b % c.maxPages), r.b, maps);
+      if (op !== null) schedule.push({ t: 'irq', cpu, kind: c.irqKinds[r.b % c.irqKinds.length]!, op });
+    } else if (r.t === 2 && c.spec) schedule.push({ t: 'spec', cpu, pick: r.a });
+    else schedule.push({ t: 'run', cpu, n: 1 + (r.a % 12) });
+  });
+  return { programs, schedule, faults: c.faults ? faults : [] };
+}

@@ -1,0 +1,138 @@
+/**
+ * irqsafe: alloc_vmap_area and free_vmap_area with the 2008-08-20 incremental patch
+ * applied to rewrite-v2/vmap_area.ts — vmap_area_lock taken with spin_lock_irqsave and
+ * released with spin_unlock_irqrestore at every site. Nothing else changed.
+ *
+ * Hunks:
+ *   @@ -296,6 +296,7 @@  alloc_vmap_area: `unsigned long flags;`
+ *   @@ -311,7 +312,7 @@  alloc_vmap_area: retry: spin_lock_irqsave(&vmap_area_lock, flags)
+ *   @@ -353,7 +354,7 @@  alloc_vmap_area: found: spin_unlock_irqrestore (the purge-and-retry path)
+ *   @@ -371,7 +372,7 @@  alloc_vmap_area: spin_unlock_irqrestore (success)
+ *   @@ -398,9 +399,11 @@ free_vmap_area: irqsave / irqrestore
+ */
+import type { Gen, K } from '../../engine/exec';
+import { kfn } from '../../engine/exec';
+import { sites } from '../../engine/site';
+import { BUG_ON } from '../../kernel/assert';
+import { GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';
+import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
+import { rb_next } from '../../kernel/rbtree';
+import { ENOMEM, EBUSY, G, type Errno } from '../rewrite-v2/state';
+import { VM_LAZY_FREE, VM_LAZY_FREEING, VmapArea, __free_vmap_area, __insert_vmap_area } from '../rewrite-v2/vmap_area';
+
+const A = sites('alloc_vmap_area', {
+  kmalloc: 'va = kmalloc_node(sizeof(struct vmap_area), gfp_mask & GFP_RECLAIM_MASK, node)',
+  bug_size: 'BUG_ON(size & ~PAGE_MASK)',
+  lock: 'spin_lock_irqsave(&vmap_area_lock, flags)',
+  search: 'n = vmap_area_root.rb_node; ... while (addr + size >= first->va_start && addr + size <= vend) ...',
+  unlock_fail: 'spin_unlock_irqrestore(&vmap_area_lock, flags)',
+  bug_align: 'BUG_ON(addr & (align-1))',
+  unlock: 'spin_unlock_irqrestore(&vmap_area_lock, flags)',
+});
+
+/** Allocate a region of KVA of the specified size and alignment, within vstart and vend. */
+export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint, _node: number, gfp_mask: number): Gen<VmapArea | Errno> {
+  let flags: boolean;
+  const g = G(k);
+  const { W, PAGE_SIZE } = g.c;
+  let purged = 0;
+  BUG_ON(k, (size & (PAGE_SIZE - 1n)) !== 0n, A.bug_size, 'size & ~PAGE_MASK');
+  let addr = W.ALIGN(vstart, align);
+  const va = yield* kmalloc_node(k, A.kmalloc, gfp_mask & GFP_RECLAIM_MASK, (id) => new VmapArea(id, k));
+  if (va === null) return ENOMEM;
+  for (;;) {
+    // retry:
+    flags = yield* spin_lock_irqsave(k, g.vmap_area_lock, A.lock);
+    // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
+    yield A.search;
+    let n = g.vmap_area_root.rb_node;
+    found: if (n) {
+      let first: VmapArea | null = null;
+      do {
+        const tmp = n as VmapArea;
+        if (tmp.va_end >= addr) {
+          if (!first && tmp.va_start <= addr) first = tmp;
+          n = n.rb_left;
+        } else {
+          first = tmp;
+          n = n.rb_right;
+        }
+      } while (n);
+      if (!first) break found;
+      if (first.va_end < addr) {
+        n = rb_next(first);
+        if (n) first = n as VmapArea;
+        else break found;
+      }
+      while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+        addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        n = rb_next(first);
+        if (n) first = n as VmapArea;
+        else break found;
+      }
+    }
+    // found:
+    if (W.add(addr, size) > vend) {
+      yield* spin_unlock_irqrestore(k, g.vmap_area_lock, flags, A.unlock_fail);
+      if (!purged) {
+        noteLazyAtPurge(k);
+        yield* g.fn.purge_vmap_area_lazy(k);
+        purged = 1;
+        continue;
+      }
+      // printk(KERN_WARNING "vmap allocation failed: use vmalloc=<size> to increase size.\n");
+      // Note: the C returns without kfree(va): the vmap_area leaks (kmemleak sees it).
+      recordAllocFailure(k, size, align, vstart, vend);
+      return EBUSY;
+    }
+    BUG_ON(k, (addr & (align - 1n)) !== 0n, A.bug_align, 'addr & (align-1)');
+    va.va_start = addr;
+    va.va_end = W.add(addr, size);
+    va.flags = 0n;
+    va.vstart = vstart;
+    va.vend = vend;
+    yield* __insert_vmap_area(k, va);
+    yield* spin_unlock_irqrestore(k, g.vmap_area_lock, flags, A.unlock);
+    return va;
+  }
+});
+
+const FV = sites('free_vmap_area', {
+  lock: 'spin_lock_irqsave(&vmap_area_lock, flags)',
+  unlock: 'spin_unlock_irqrestore(&vmap_area_lock, flags)',
+});
+
+/** Free a region of KVA allocated by alloc_vmap_area. */
+export const free_vmap_area = kfn('free_vmap_area', function* (k: K, va: VmapArea): Gen {
+  const g = G(k);
+  const flags = yield* spin_lock_irqsave(k, g.vmap_area_lock, FV.lock);
+  yield* __free_vmap_area(k, va);
+  yield* spin_unlock_irqrestore(k, g.vmap_area_lock, flags, FV.unlock);
+});
+
+// ---------------------------------------------------------------------------------------
+// Ghost helpers: verbatim copies of rewrite-v2/vmap_area.ts's noteLazyAtPurge, firstNode
+// and recordAllocFailure, which v2 does not export. Replace with imports once exported.
+
+/** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
+function noteLazyAtPurge(k: K): void {
+  const ids = new Set<number>();
+  for (let n = G(k).vmap_area_root.rb_node ? firstNode(k) : null; n; n = rb_next(n) as VmapArea | null) {
+    if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
+  }
+  G(k).ghostPurgeStart.set(k.ctx, ids);
+}
+
+function firstNode(k: K): VmapArea | null {
+  let n = G(k).vmap_area_root.rb_node;
+  while (n && n.rb_left) n = n.rb_left;
+  return n as VmapArea | null;
+}
+
+/** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
+function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
+  const lazyAtPurge = G(k).ghostPurgeStart.get(k.ctx) ?? new Set<number>();
+  const areas: { start: bigint; end: bigint; lazyAtPurge: boolean }[] = [];
+  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) areas.push({ start: n.va_start, end: n.va_end, lazyAtPurge: lazyAtPurge.has(n.id) });
+  k.w.allocFailures.push({ step: k.w.stepNo, cpu: k.cpu.id, size, align, vstart, vend, areas, fn: k.ctx.frames.slice() });
+}

@@ -1,0 +1,43 @@
+/**
+ * Properties of the KVA allocator's areas: disjoint, inside their range, well-formed
+ * tree and list.
+ */
+import { hex, type Property } from './property';
+
+/** Forbids two vmap areas (or vm_structs) that overlap, and empty or inverted areas. */
+export const areas_disjoint: Property = {
+  name: 'areas_disjoint',
+  forbids: 'two live vmap areas overlapping, or an area with va_start >= va_end',
+  when: 'step',
+  check: ({ w, view }) => {
+    const out: string[] = [];
+    const areas = view.areas().slice().sort((a, b) => (a.va_start < b.va_start ? -1 : a.va_start > b.va_start ? 1 : 0));
+    for (let i = 0; i < areas.length; i++) {
+      const a = areas[i]!;
+      if (a.va_start >= a.va_end) out.push(`area #${a.id} [${hex(w, a.va_start)}, ${hex(w, a.va_end)}) is empty or inverted`);
+      const b = areas[i + 1];
+      if (b && a.va_end > b.va_start) out.push(`area #${a.id} [${hex(w, a.va_start)}, ${hex(w, a.va_end)}) overlaps #${b.id} [${hex(w, b.va_start)}, ${hex(w, b.va_end)})`);
+    }
+    return out;
+  },
+};
+
+/** Forbids an area outside the [vstart, vend] range it was allocated from. */
+export const areas_in_range: Property = {
+  name: 'areas_in_range',
+  forbids: 'an area that starts below vstart or ends above vend of the request that created it',
+  when: 'step',
+  check: ({ w, view }) =>
+    view
+      .areas()
+      .filter((a) => a.va_start < a.vstart || a.va_end > a.vend)
+      .map((a) => `area #${a.id} [${hex(w, a.va_start)}, ${hex(w, a.va_end)}) lies outside [${hex(w, a.vstart)}, ${hex(w, a.vend)}]`),
+};
+
+/** Forbids a malformed rbtree (order, colours, parents) or an address list that disagrees with it. */
+export const tree_wellformed: Property = {
+  name: 'tree_wellformed',
+  forbids: 'a broken red-black tree or an address-sorted list that is not the tree in order',
+  when: 'step',
+  check: ({ view }) => view.structureProblems(),
+};

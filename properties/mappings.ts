@@ -1,0 +1,65 @@
+/**
+ * Properties of translations: live mappings reach their pages on every CPU, no address is
+ * reused while a lazy alias of it exists, vm_unmap_aliases leaves no alias behind.
+ */
+import { hex, type Property } from './property';
+
+/** Forbids a live mapping whose PTE or any CPU's TLB entry translates to another page. */
+export const live_mappings_translate: Property = {
+  name: 'live_mappings_translate',
+  forbids: 'a live mapping whose PTE, or some CPU\'s TLB entry, translates to a page other than the one it was given',
+  when: 'step',
+  check: ({ w }) => {
+    const out: string[] = [];
+    const user = w.user;
+    if (user === null) return out;
+    for (const h of user.handles.values()) {
+      if (h.life.stateName !== 'live' || h.claimed) continue;
+      const vpn = w.mm.vpn(h.addr);
+      for (let i = 0; i < h.count; i++) {
+        const pte = w.mm.pte.get(vpn + i);
+        if (pte !== h.pages[i]) out.push(`#${h.id} page ${i} at ${hex(w, h.addr + (BigInt(i) << BigInt(w.layout.PAGE_SHIFT)))}: PTE ${pte ?? 'none'}, mapped pfn ${h.pages[i]}`);
+        for (const c of w.cpus) {
+          const t = c.tlb.get(vpn + i);
+          if (t !== undefined && t !== h.pages[i]) out.push(`#${h.id} page ${i}: cpu${c.id} TLB holds stale pfn ${t}, mapped pfn ${h.pages[i]}`);
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Forbids setting a PTE for an address some CPU still holds a lazy alias of (engine event). */
+export const no_reuse_with_lazy_alias: Property = {
+  name: 'no_reuse_with_lazy_alias',
+  forbids: 'mapping an address again while some CPU still has a lazy alias (stale TLB entry) of it',
+  when: 'event',
+};
+
+/** Forbids a lazy alias, at vm_unmap_aliases() return, of anything released before it was called. */
+export const no_alias_after_unmap_aliases: Property = {
+  name: 'no_alias_after_unmap_aliases',
+  forbids: 'a PTE or TLB entry still translating, when vm_unmap_aliases() returns, an address whose user unmapped it before the call',
+  when: 'after-call',
+  afterCall: ({ w }, op, start) => {
+    if (op.op !== 'vm_unmap_aliases') return [];
+    const out: string[] = [];
+    for (const a of w.mm.alias.aliases()) {
+      const rel = w.mm.alias.releasedAt.get(a.vpn);
+      if (rel !== undefined && rel < start) out.push(`page ${hex(w, BigInt(a.vpn) << BigInt(w.layout.PAGE_SHIFT))} released at step ${rel} is still ${a.state} on cpu${a.cpu} after vm_unmap_aliases() (called at step ${start})`);
+    }
+    return out;
+  },
+};
+
+/** Forbids flush_cache_vmap calls that do not cover the range vmap_page_range just mapped. */
+export const flush_cache_vmap_covers_mapping: Property = {
+  name: 'flush_cache_vmap_covers_mapping',
+  forbids: 'vmap_page_range mapping pages without flush_cache_vmap covering them (stale lines on virtually indexed caches)',
+  when: 'final',
+  check: ({ w }) =>
+    w.mm.cacheFlushes
+      .filter((f) => f.mapped[1] > f.mapped[0] && (f.flushed[0] > f.mapped[0] || f.flushed[1] < f.mapped[1]))
+      .slice(0, 1)
+      .map((f) => `${f.fn} at step ${f.step} mapped pages [${f.mapped[0]}, ${f.mapped[1]}) but flush_cache_vmap covered [${f.flushed[0]}, ${f.flushed[1]})`),
+};
