@@ -32,6 +32,8 @@ export interface Campaign {
   readonly maxCallSteps: number;
   /** Base seed: a run with the same seed and config is the same run. */
   readonly seed: number;
+  /** Ops of these kinds run with irqs disabled (process context, local_irq_save). */
+  readonly irqsOff?: readonly OpKind[];
 }
 
 const NORMAL: readonly OpKind[] = ['vmalloc', 'vfree', 'vmap', 'vunmap', 'vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'];
@@ -61,10 +63,38 @@ export const CAMPAIGNS: readonly Campaign[] = [
   { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 150, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
 ];
 
-/** Look a campaign up by name, with a clear error. */
+/** API calls the irq audit injects, and the contexts it tries them in. */
+export const IRQ_CALLS: readonly OpKind[] = ['vunmap', 'vfree', 'vm_unmap_ram', 'vmap', 'vmalloc', 'vm_map_ram'];
+/** Contexts of the irq audit. */
+export const IRQ_CONTEXTS = ['hardirq', 'softirq', 'irqs-off'] as const;
+/** One irq-audit context. */
+export type IrqContext = (typeof IRQ_CONTEXTS)[number];
+
+/** The campaign that audits `call` in `ctx`: two CPUs of normal programs plus the call there. */
+export function irqCampaign(call: OpKind, ctx: IrqContext): Campaign {
+  const irq = ctx !== 'irqs-off';
+  return {
+    ...base,
+    name: `irq-${ctx}-${call}`,
+    description: `${call} called ${irq ? `from ${ctx} context` : 'in process context with irqs disabled'}, other CPUs running normal programs`,
+    layout: 'tiny',
+    cpus: 2,
+    maxOps: 8,
+    runs: 120,
+    seed: 2000 + IRQ_CALLS.indexOf(call) * 10 + IRQ_CONTEXTS.indexOf(ctx),
+    irqOps: irq ? [call] : [],
+    irqKinds: irq ? [ctx] : ['hardirq'],
+    ...(irq ? {} : { irqsOff: [call] }),
+  };
+}
+
+/** Every irq-audit campaign. */
+export const IRQ_CAMPAIGNS: readonly Campaign[] = IRQ_CALLS.flatMap((call) => IRQ_CONTEXTS.map((ctx) => irqCampaign(call, ctx)));
+
+/** Look a campaign up by name (normal or irq audit), with a clear error. */
 export function campaignByName(name: string): Campaign {
-  const c = CAMPAIGNS.find((x) => x.name === name);
-  if (c === undefined) throw new Error(`unknown campaign '${name}': known campaigns are ${CAMPAIGNS.map((x) => x.name).join(', ')}`);
+  const c = CAMPAIGNS.find((x) => x.name === name) ?? IRQ_CAMPAIGNS.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`unknown campaign '${name}': known campaigns are ${CAMPAIGNS.map((x) => x.name).join(', ')} and irq-<hardirq|softirq|irqs-off>-<${IRQ_CALLS.join('|')}>`);
   return c;
 }
 

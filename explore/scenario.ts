@@ -46,14 +46,28 @@ function makeOp(kind: OpKind, id: number, pages: number, ref: number, maps: read
   }
 }
 
+/** The map ops of a scenario's programs, in id order (what handles may refer to). */
+export function mapOps(s: Scenario): Op[] {
+  return s.programs.flat().filter((o) => o.op === 'vmalloc' || o.op === 'vmap' || o.op === 'vm_map_ram').sort((a, b) => a.id - b.id);
+}
+
+/** An interrupt choice from raw numbers, referring to `maps`; null if it cannot be built. */
+export function irqChoice(c: Campaign, cpu: number, a: number, b: number, id: number, maps: readonly Op[]): Choice | null {
+  if (c.irqOps.length === 0) return null;
+  const kind = c.irqOps[a % c.irqOps.length]!;
+  const op = makeOp(kind, id, 1 + (b % c.maxPages), b, maps);
+  return op === null ? null : { t: 'irq', cpu: cpu % c.cpus, kind: c.irqKinds[b % c.irqKinds.length]!, op };
+}
+
 /** Turn raw material into a scenario for campaign `c`. */
 export function buildScenario(c: Campaign, ops: readonly RawOp[], sched: readonly RawChoice[], faults: readonly number[] = []): Scenario {
   const programs: Op[][] = Array.from({ length: c.cpus }, () => []);
   const maps: Op[] = [];
   ops.forEach((r, i) => {
     const kind = c.kinds[r.kind % c.kinds.length]!;
-    const op = makeOp(kind, i + 1, 1 + (r.pages % c.maxPages), r.ref, maps);
-    if (op === null) return;
+    const made = makeOp(kind, i + 1, 1 + (r.pages % c.maxPages), r.ref, maps);
+    if (made === null) return;
+    const op: Op = c.irqsOff?.includes(kind) ? { ...made, irqsOff: true } : made;
     if (op.op === 'vmalloc' || op.op === 'vmap' || op.op === 'vm_map_ram') maps.push(op);
     programs[r.cpu % c.cpus]!.push(op);
   });
@@ -61,9 +75,8 @@ export function buildScenario(c: Campaign, ops: readonly RawOp[], sched: readonl
   sched.forEach((r, i) => {
     const cpu = r.cpu % c.cpus;
     if (r.t === 1 && c.irqOps.length > 0) {
-      const kind = c.irqOps[r.a % c.irqOps.length]!;
-      const op = makeOp(kind, 1000 + i, 1 + (r.b % c.maxPages), r.b, maps);
-      if (op !== null) schedule.push({ t: 'irq', cpu, kind: c.irqKinds[r.b % c.irqKinds.length]!, op });
+      const ch = irqChoice(c, cpu, r.a, r.b, 1000 + i, maps);
+      if (ch !== null) schedule.push(ch);
     } else if (r.t === 2 && c.spec) schedule.push({ t: 'spec', cpu, pick: r.a });
     else schedule.push({ t: 'run', cpu, n: 1 + (r.a % 12) });
   });

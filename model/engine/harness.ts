@@ -11,6 +11,7 @@ import { opText } from './program';
 import type { Variant } from '../variants/variant';
 import { GFP_ATOMIC, GFP_KERNEL } from '../kernel/slab';
 import { touch } from '../kernel/mm';
+import { local_irq_restore, local_irq_save } from '../kernel/irq';
 import { Lifecycle } from '../lifecycles/instance';
 import { MAPPING_HANDLE, MH_EV } from '../lifecycles/mapping_handle';
 
@@ -73,6 +74,7 @@ export class Harness {
   /** Run one op in the current context, with the irq-balance check around it. */
   *runOp(k: K, op: Op): Gen {
     const w = this.w;
+    const flags = op.irqsOff ? local_irq_save(k) : true;
     const irqsOnEntry = k.cpu.irqsEnabled;
     const start = w.stepNo;
     k.ctx.call = opText(op);
@@ -92,6 +94,7 @@ export class Harness {
     }
     for (const c of this.afterCall) c(w, op, start, k);
     k.ctx.call = null;
+    if (op.irqsOff) local_irq_restore(k, flags);
     this.completed.add(op.id);
   }
 

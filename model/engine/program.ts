@@ -6,8 +6,11 @@
  * removed op is skipped) and user-level waits for a handle can never form a cycle.
  */
 
-/** A user-level operation. `h` is the id of the op whose result it uses. */
-export type Op =
+/** A user-level operation. `h` is the id of the op whose result it uses; `irqsOff` runs it inside local_irq_save/restore. */
+export type Op = OpBody & { readonly irqsOff?: boolean };
+
+/** The operation proper. */
+export type OpBody =
   | { readonly id: number; readonly op: 'vmalloc'; readonly pages: number }
   | { readonly id: number; readonly op: 'vfree'; readonly h: number }
   | { readonly id: number; readonly op: 'vmap'; readonly pages: number }
@@ -42,8 +45,12 @@ export interface Scenario {
   readonly faults?: readonly number[];
 }
 
-/** Short text of an op, C-like: `vm_map_ram(3) #4`. */
+/** Short text of an op, C-like: `#4 vm_map_ram(3)`, with ` [irqs off]` when it runs so. */
 export function opText(o: Op): string {
+  return bodyText(o) + (o.irqsOff ? ' [irqs off]' : '');
+}
+
+function bodyText(o: Op): string {
   switch (o.op) {
     case 'vmalloc':
     case 'vmap':

@@ -164,6 +164,17 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
     return null;
   };
 
+  // keventd: a CPU with nothing to do runs pending work (irqsafe's schedule_work).
+  const startWork = (): void => {
+    if (!opts.variant.pendingWork?.(w).length) return;
+    const idle = w.cpus.find((x) => x.done && x.irqsEnabled && x.held.length === 0);
+    if (idle === undefined) return;
+    const ctx = new Context(idle, 'process', 0);
+    ctx.call = 'keventd: run_workqueue';
+    ctx.gen = opts.variant.run_workqueue!({ w, cpu: idle, ctx });
+    idle.stack.push(ctx);
+    idle.done = false;
+  };
   const quiescent = (): boolean => w.cpus.every((c) => c.stack.every((x) => x.call === null));
   const checkStep = (): void => {
     if (!w.dirty) return;
@@ -180,6 +191,13 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         ending = 'step-limit';
         break;
       }
+      const stuck = w.cpus.find((x) => !x.done && ownLock(x.top) !== null);
+      if (stuck !== undefined) {
+        ending = 'deadlock';
+        w.reportGlobal('no_deadlock', 'deadlock', stuck.id, ownLock(stuck.top)!, stuck.top.frames.at(-1) ?? '', pendingSite.get(stuck.top)?.stmt ?? '');
+        break;
+      }
+      startWork();
       const c = pick();
       if (c === null) {
         ending = 'deadlock';
@@ -195,12 +213,6 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         c.stack.push(ctx);
       }
       const ctx = c.top;
-      const selfDeadlock = ownLock(ctx);
-      if (selfDeadlock) {
-        ending = 'deadlock';
-        w.reportGlobal('no_deadlock', 'deadlock', c.id, selfDeadlock, ctx.frames.at(-1) ?? '', pendingSite.get(ctx)?.stmt ?? '');
-        break;
-      }
       w.stepNo++;
       const site = pendingSite.get(ctx);
       if (site !== undefined) w.trace.push({ t: 'step', i: w.stepNo, cpu: c.id, ctx: ctx.kind, site: site.id, irqs: c.irqsEnabled });
@@ -215,7 +227,14 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
       if (r.done) {
         pendingSite.delete(ctx);
         c.stack.pop();
-        if (c.stack.length === 0) c.done = true;
+        if (c.stack.length === 0) {
+          c.done = true;
+          // The task returns to user space, which runs with interrupts enabled.
+          if (!c.irqsEnabled) {
+            c.irqsEnabled = true;
+            w.irqsEnabled(c);
+          }
+        }
       } else pendingSite.set(ctx, r.value);
       if (w.rcu.maybeReady) for (const label of w.rcu.runReady()) w.trace.push({ t: 'rcu', i: w.stepNo, label });
       checkStep();
@@ -268,6 +287,7 @@ function teardown(w: World, h: Harness, maxCall: number, checks: RunChecks): End
   const ctx = new Context(c, 'process', 0);
   ctx.gen = h.runProgram({ w, cpu: c, ctx }, h.teardownOps());
   c.stack.push(ctx);
+  let site: Site | undefined;
   for (;;) {
     if (!waitOver(h, ctx)) {
       reportDeadlock(w);
@@ -278,7 +298,11 @@ function teardown(w: World, h: Harness, maxCall: number, checks: RunChecks): End
       w.reportGlobal('no_livelock', 'livelock', 0, `teardown ${ctx.call} did not finish within ${maxCall} steps`);
       return 'livelock';
     }
+    if (site !== undefined) w.trace.push({ t: 'step', i: w.stepNo, cpu: 0, ctx: 'process', site: site.id, irqs: c.irqsEnabled });
+    w.current = 0;
     const r = ctx.gen.next();
+    w.current = -1;
+    site = r.done ? undefined : r.value;
     if (w.rcu.maybeReady) w.rcu.runReady();
     if (r.done) break;
   }

@@ -7,6 +7,8 @@ import type { Splat, SplatKind } from '../kernel/assert';
 export interface Violation {
   readonly property: string;
   readonly splat: Splat;
+  /** The API call in flight in the reporting context, if any (`#7 vfree(#3)`). */
+  readonly call?: string | null;
 }
 
 /** The property a splat of each kind breaks unless a more specific one is named. */

@@ -83,6 +83,11 @@ export class World {
   readonly allocFailures: AllocFailure[] = [];
   /** Named sometimes-properties reached in this run. */
   readonly reached = new Set<string>();
+  /**
+   * Ghost notes: hazardous C paths the run took (e.g. 'F9' when __get_vm_area_node's static
+   * `va` was overwritten under it). They never change behaviour; they classify findings.
+   */
+  readonly notes = new Set<string>();
   /** Global step counter. */
   stepNo = 0;
   /** The CPU whose step is executing (-1 between steps), for attributing hardware events. */
@@ -106,6 +111,7 @@ export class World {
       this.aliasRejected(vpn, cpu, state, event),
     );
     this.mm = new Mm(opts.layout.PAGE_SHIFT, opts.layout.PTRS_PER_PTE, alias);
+    if (this.trace.enabled) this.mm.onTlb = (cpu, vpn, what) => this.trace.push({ t: 'tlb', i: this.stepNo, cpu, vpn, what });
   }
 
   /** Record a splat as a violation (or as an assertion during deliberate misuse). */
@@ -116,7 +122,7 @@ export class World {
       return;
     }
     if (s.kind === 'WARN' && !this.warnIsViolation) return;
-    this.violations.push({ property, splat: s });
+    this.violations.push({ property, splat: s, call: ctx?.call ?? null });
     this.trace.push({ t: 'violation', i: this.stepNo, property, message: s.message });
   }
 

@@ -83,12 +83,16 @@ export class Mm {
     return !this.pte.has(vpn);
   }
 
+  /** Trace sink (set by the world); TLB fills and flushes are recorded when tracing. */
+  onTlb: ((cpu: number, vpn: number, what: 'fill' | 'flush') => void) | null = null;
+
   /** Hardware fills `cpu`'s TLB from the PTE of `vpn` (touch or speculative walk). */
   fill(cpu: Cpu, vpn: number): number | undefined {
     const pfn = this.pte.get(vpn);
     if (pfn === undefined) return undefined;
     cpu.tlb.set(vpn, pfn);
     this.alias.send(vpn, cpu.id, ALIAS_EV.FILL);
+    this.onTlb?.(cpu.id, vpn, 'fill');
     return pfn;
   }
 
@@ -98,6 +102,7 @@ export class Mm {
       if (vpn >= start && vpn < end) {
         cpu.tlb.delete(vpn);
         this.alias.send(vpn, cpu.id, ALIAS_EV.FLUSH);
+        this.onTlb?.(cpu.id, vpn, 'flush');
       }
     }
   }

@@ -73,4 +73,8 @@ export interface Variant {
   view(w: World): LayerView;
   /** Mechanisms the variant has: 'lazy-purge', 'percpu-blocks' (sometimes-properties need them). */
   readonly features?: readonly string[];
+  /** Works queued with schedule_work and not yet run (irqsafe). */
+  pendingWork?(w: World): readonly unknown[];
+  /** keventd: run the pending works in process context on k.cpu. */
+  run_workqueue?(k: K): Gen;
 }

@@ -74,6 +74,16 @@ describe('speculative TLB fill', () => {
     expect(r.world.mm.alias.aliases()).toEqual([]);
   });
 
+  it('fills the pick-th present PTE (mod the count) into the named CPU only', () => {
+    const programs: Op[][] = [[{ id: 1, op: 'vm_map_ram', pages: 2 }], []];
+    const schedule: Choice[] = [{ t: 'run', cpu: 0, n: 7 }, { t: 'spec', cpu: 1, pick: 3 }];
+    const r = run({ programs, schedule }, { variant: DEMO, layout: TINY, cpus: 2, trace: true, teardown: false });
+    const vpn = r.world.mm.vpn(0xf8810000n) + 1;
+    expect([...r.world.cpus[1]!.tlb]).toEqual([[vpn, r.harness.handles.get(1)!.pages[1]]]);
+    expect(r.world.cpus[0]!.tlb.size).toBe(0);
+    expect([r.world.mm.alias.stateName(vpn, 0), r.world.mm.alias.stateName(vpn, 1)]).toEqual(['mapped', 'mapped_cached']);
+  });
+
   it('is ignored when no PTE is present', () => {
     const r = go(DEMO, [[{ id: 1, op: 'vm_map_ram', pages: 1 }], []], [{ t: 'spec', cpu: 1, pick: 3 }]);
     expect(r.world.trace.events.some((e) => e.t === 'tlb')).toBe(false);

@@ -4,10 +4,9 @@
  * follows poison, NULL, a function pointer or an entry whose object was freed.
  */
 import { describe, it, expect } from 'vitest';
-import { mkWorld, drain } from '../support/kctx';
+import { mkWorld, drain, expectPanic, panicOf } from '../support/kctx';
 import { sites } from '../../model/engine/site';
 import type { K } from '../../model/engine/exec';
-import { KernelPanic } from '../../model/kernel/assert';
 import { KObject } from '../../model/kernel/slab';
 import {
   FuncPtr, LIST_POISON1, LIST_POISON2, ListHead, deref, list_add, list_add_tail, list_del, list_del_init, list_del_rcu,
@@ -43,17 +42,7 @@ function walkFrom(k: K, head: ListHead, pos: ListHead): number[] {
 }
 
 /** Expect `f` to oops with a message matching `re`. */
-function expectOops(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KernelPanic);
-    expect((e as KernelPanic).splat.kind).toBe('Oops');
-    expect((e as KernelPanic).splat.message).toMatch(re);
-    return;
-  }
-  expect.fail('expected an Oops');
-}
+const expectOops = (f: () => unknown, re: RegExp): void => void expectPanic(f, 'Oops', re);
 
 describe('list_add / list_add_tail', () => {
   it('list_add pushes at the front, list_add_tail at the back, with prev links consistent', () => {
@@ -170,12 +159,7 @@ describe('walkers', () => {
     const { ks: [, k1] } = mkWorld(2);
     const { nodes } = build(k1!, 1);
     nodes[0]!.list.next = null;
-    try {
-      drain(list_next(k1!, S.walk, nodes[0]!.list));
-      expect.fail('expected an Oops');
-    } catch (e) {
-      const s = (e as KernelPanic).splat;
-      expect([s.cpu, s.context, s.fn, s.stmt]).toEqual([1, 'process', 'list_test', S.walk.stmt]);
-    }
+    const s = panicOf(() => drain(list_next(k1!, S.walk, nodes[0]!.list)));
+    expect([s.kind, s.cpu, s.context, s.fn, s.stmt]).toEqual(['Oops', 1, 'process', 'list_test', S.walk.stmt]);
   });
 });

@@ -4,10 +4,9 @@
  * state recorded in each holding for lockdep.
  */
 import { describe, it, expect } from 'vitest';
-import { mkWorld, drain } from '../support/kctx';
+import { mkWorld, drain, expectPanic } from '../support/kctx';
 import { sites } from '../../model/engine/site';
 import type { K } from '../../model/engine/exec';
-import { KernelPanic } from '../../model/kernel/assert';
 import { Context } from '../../model/kernel/cpu';
 import { local_irq_disable } from '../../model/kernel/irq';
 import {
@@ -17,18 +16,8 @@ import {
 
 const S = sites('lock_test', { lock: 'spin_lock(&l)', unlock: 'spin_unlock(&l)' });
 
-/** Expect `f` to raise a kernel BUG. */
-function expectBug(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KernelPanic);
-    expect((e as KernelPanic).splat.kind).toBe('BUG');
-    expect((e as KernelPanic).splat.message).toMatch(re);
-    return;
-  }
-  expect.fail('expected a BUG');
-}
+/** Expect `f` to raise a kernel BUG with a message matching `re`. */
+const expectBug = (f: () => unknown, re: RegExp): void => void expectPanic(f, 'BUG', re);
 
 describe('spin_lock', () => {
   it('a second CPU spinning on a held lock waits until it is released', () => {

@@ -134,8 +134,8 @@ export function makeDemoVariant(opts: DemoOptions = {}): Variant {
     else list_del_rcu(k, DEMO_UNMAP.del, found.list);
     yield* spin_unlock(k, g.demo_lock, DEMO_UNMAP.unlock);
     const vpn = w.mm.vpn(addr);
-    // The user gave these pages up when it called us (harness.unmap does not record that).
-    for (let i = 0; i < count; i++) if (!w.mm.alias.isAlias(vpn + i)) w.mm.alias.release(vpn + i, w.stepNo);
+    // The user gave these pages up by calling us; variants send RELEASE themselves.
+    for (let i = 0; i < count; i++) w.mm.alias.release(vpn + i, w.stepNo);
     for (let i = 0; i < count; i++) {
       yield DEMO_UNMAP.clear;
       w.mm.ptep_get_and_clear(vpn + i);

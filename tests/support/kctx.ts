@@ -2,7 +2,9 @@
  * Test support: a World with execution handles for each CPU, and a driver that runs a
  * model generator to completion without a scheduler (kernel-primitive unit tests).
  */
+import { expect } from 'vitest';
 import { World } from '../../model/engine/world';
+import { KernelPanic, type Splat } from '../../model/kernel/assert';
 import type { Gen, K } from '../../model/engine/exec';
 import { Context } from '../../model/kernel/cpu';
 import { TINY, type Layout } from '../../model/config/layout';
@@ -32,3 +34,22 @@ export function drain<R>(g: Gen<R>): R {
   }
 }
 
+
+/** Run `f`, which must throw a KernelPanic (BUG or Oops), and return its splat. */
+export function panicOf(f: () => unknown): Splat {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof KernelPanic) return e.splat;
+    throw e;
+  }
+  throw new Error('expected a kernel BUG or Oops, but the call returned normally');
+}
+
+/** Run `f` and check that it oopses or BUGs (`kind`) with a message matching `re`. */
+export function expectPanic(f: () => unknown, kind: 'BUG' | 'Oops', re: RegExp): Splat {
+  const s = panicOf(f);
+  expect(s.kind).toBe(kind);
+  expect(s.message).toMatch(re);
+  return s;
+}

@@ -55,7 +55,10 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
   let nr = 0;
   BUG_ON(k, in_interrupt(k), P.bug, 'in_interrupt()');
   if (!sync && !force_flush) {
-    if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) return;
+    if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) {
+      k.w.notes.add('F7'); // ghost: this purge gave up because another is running
+      return;
+    }
   } else yield* spin_lock(k, g.purge_lock, P.lock);
   k.w.metrics.purges++;
   rcu_read_lock(k);

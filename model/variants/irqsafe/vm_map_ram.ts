@@ -13,6 +13,7 @@
  *                         `vm_map_ram_v2` that passes GFP_KERNEL; the hunk applied to it is
  *                         exactly "call the body with the caller's gfp_mask", re-exported here.
  */
+import { noteUnwalkedDirtyBlocks } from '../rewrite-v2/vm_map_ram';
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites } from '../../engine/site';
@@ -50,6 +51,7 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
   let flush = 0;
+  noteUnwalkedDirtyBlocks(k);
   BUG_ON(k, in_interrupt(k), UA.bug, 'in_interrupt()');
   for (const vbq of g.vmap_block_queue) {
     rcu_read_lock(k);

@@ -18,7 +18,7 @@ import { GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
 import { rb_next } from '../../kernel/rbtree';
 import { ENOMEM, EBUSY, G, type Errno } from '../rewrite-v2/state';
-import { VM_LAZY_FREE, VM_LAZY_FREEING, VmapArea, __free_vmap_area, __insert_vmap_area } from '../rewrite-v2/vmap_area';
+import { VmapArea, __free_vmap_area, __insert_vmap_area, firstNode, noteLazyAtPurge, recordAllocFailure } from '../rewrite-v2/vmap_area';
 
 const A = sites('alloc_vmap_area', {
   kmalloc: 'va = kmalloc_node(sizeof(struct vmap_area), gfp_mask & GFP_RECLAIM_MASK, node)',
@@ -58,14 +58,20 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
           n = n.rb_right;
         }
       } while (n);
-      if (!first) break found;
+      if (!first) {
+        // ghost: the hole below the lowest area is taken without checking its size
+        if (W.add(addr, size) > (firstNode(k)?.va_start ?? W.max)) k.w.notes.add('F1');
+        break found;
+      }
       if (first.va_end < addr) {
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
       }
       while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+        const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        if (addr < before) k.w.notes.add('F5'); // ghost: ALIGN wrapped past ULONG_MAX
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
@@ -111,28 +117,3 @@ export const free_vmap_area = kfn('free_vmap_area', function* (k: K, va: VmapAre
 });
 
 // ---------------------------------------------------------------------------------------
-// Ghost helpers: verbatim copies of rewrite-v2/vmap_area.ts's noteLazyAtPurge, firstNode
-// and recordAllocFailure, which v2 does not export. Replace with imports once exported.
-
-/** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
-function noteLazyAtPurge(k: K): void {
-  const ids = new Set<number>();
-  for (let n = G(k).vmap_area_root.rb_node ? firstNode(k) : null; n; n = rb_next(n) as VmapArea | null) {
-    if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
-  }
-  G(k).ghostPurgeStart.set(k.ctx, ids);
-}
-
-function firstNode(k: K): VmapArea | null {
-  let n = G(k).vmap_area_root.rb_node;
-  while (n && n.rb_left) n = n.rb_left;
-  return n as VmapArea | null;
-}
-
-/** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
-function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
-  const lazyAtPurge = G(k).ghostPurgeStart.get(k.ctx) ?? new Set<number>();
-  const areas: { start: bigint; end: bigint; lazyAtPurge: boolean }[] = [];
-  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) areas.push({ start: n.va_start, end: n.va_end, lazyAtPurge: lazyAtPurge.has(n.id) });
-  k.w.allocFailures.push({ step: k.w.stepNo, cpu: k.cpu.id, size, align, vstart, vend, areas, fn: k.ctx.frames.slice() });
-}

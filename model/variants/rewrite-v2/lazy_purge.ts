@@ -49,7 +49,10 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
   const valist = new ListHead(null, 'valist');
   let nr = 0;
   if (!sync && !force_flush) {
-    if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) return;
+    if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) {
+      k.w.notes.add('F7'); // ghost: this purge gave up because another is running
+      return;
+    }
   } else yield* spin_lock(k, g.purge_lock, P.lock);
   k.w.metrics.purges++;
   rcu_read_lock(k);

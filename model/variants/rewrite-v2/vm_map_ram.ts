@@ -35,6 +35,7 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
   let flush = 0;
+  noteUnwalkedDirtyBlocks(k);
   for (const vbq of g.vmap_block_queue) {
     rcu_read_lock(k);
     for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
@@ -59,6 +60,11 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   }
   yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
 });
+
+/** Ghost: a block with dirty parts that is off its vbq->free will not be walked (F3). */
+export function noteUnwalkedDirtyBlocks(k: K): void {
+  for (const [, vb] of G(k).vmap_block_tree.entries()) if (vb.dirty > 0n && vb.free_list.next === vb.free_list) k.w.notes.add('F3');
+}
 
 const UR = sites('vm_unmap_ram', {
   bug_null: 'BUG_ON(!addr)',

@@ -135,14 +135,20 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
           n = n.rb_right;
         }
       } while (n);
-      if (!first) break found;
+      if (!first) {
+        // ghost: the hole below the lowest area is taken without checking its size
+        if (W.add(addr, size) > (firstNode(k)?.va_start ?? W.max)) k.w.notes.add('F1');
+        break found;
+      }
       if (first.va_end < addr) {
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
       }
       while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+        const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        if (addr < before) k.w.notes.add('F5'); // ghost: ALIGN wrapped past ULONG_MAX
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
@@ -175,7 +181,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
 });
 
 /** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
-function noteLazyAtPurge(k: K): void {
+export function noteLazyAtPurge(k: K): void {
   const ids = new Set<number>();
   for (let n = G(k).vmap_area_root.rb_node ? firstNode(k) : null; n; n = rb_next(n) as VmapArea | null) {
     if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
@@ -183,14 +189,15 @@ function noteLazyAtPurge(k: K): void {
   G(k).ghostPurgeStart.set(k.ctx, ids);
 }
 
-function firstNode(k: K): VmapArea | null {
+/** The lowest area (rb_first), for ghost bookkeeping. */
+export function firstNode(k: K): VmapArea | null {
   let n = G(k).vmap_area_root.rb_node;
   while (n && n.rb_left) n = n.rb_left;
   return n as VmapArea | null;
 }
 
 /** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
-function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
+export function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
   const lazyAtPurge = G(k).ghostPurgeStart.get(k.ctx) ?? new Set<number>();
   const areas: { start: bigint; end: bigint; lazyAtPurge: boolean }[] = [];
   for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) areas.push({ start: n.va_start, end: n.va_end, lazyAtPurge: lazyAtPurge.has(n.id) });

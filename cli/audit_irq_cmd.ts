@@ -1,0 +1,41 @@
+/**
+ * `vmapcheck audit-irq --variant V`: per API call, was it seen safe from hardirq, softirq
+ * and process context with irqs off within the budget; for each problem, the shrunk
+ * counterexample (written to out/irq/ and printed as a kernel-style splat).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Variant } from '../model/variants/variant';
+import { auditIrq, type IrqVerdict } from '../explore/irq_audit';
+import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
+import { counterexamplePath } from '../counterexamples/build';
+
+/** The verdict table as text. */
+export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
+  const cellOf = (call: string, ctx: string): string => {
+    const r = verdicts.find((x) => x.call === call && x.context === ctx)!;
+    if (r.exercised === 0) return 'not exercised';
+    return r.problems.length === 0 ? `safe (${r.exercised} runs)` : `UNSAFE: ${r.problems.map((p) => p.property).join(', ')}`;
+  };
+  const rows = IRQ_CALLS.map((call) => `| ${call} | ${IRQ_CONTEXTS.map((ctx) => cellOf(call, ctx)).join(' | ')} |`);
+  return [`irq-safety audit of ${v}`, `| call | ${IRQ_CONTEXTS.join(' | ')} |`, `|---|${IRQ_CONTEXTS.map(() => '---').join('|')}|`, ...rows].join('\n');
+}
+
+/** Run the irq audit command. */
+export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[]): number {
+  const out = (flags.out as string | undefined) ?? 'out';
+  mkdirSync(`${out}/irq`, { recursive: true });
+  for (const v of variants) {
+    const verdicts = auditIrq(v, flags.runs as number | undefined, (l) => console.log(l));
+    console.log(irqTable(v.name, verdicts));
+    for (const r of verdicts) {
+      for (const p of r.problems) {
+        if (p.counterexample === null) continue;
+        const path = `${out}/irq/${counterexamplePath(v.name, r.campaign, p.property).replace('counterexamples/', '')}`;
+        writeFileSync(path, JSON.stringify(p.counterexample, null, 1) + '\n');
+        console.log(`------------[ cut here ]------------\n${v.name}: ${r.call} in ${r.context}: ${p.property} (${p.count} runs)\n${p.message}\n  shrunk: ${p.counterexample.stats.ops} ops, ${p.counterexample.stats.contextSwitches} switches -> ${path}\n---[ end trace ]---`);
+      }
+    }
+    writeFileSync(`${out}/irq/${v.name}.md`, irqTable(v.name, verdicts) + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * vmapcheck: property-based verification and model checking of the 2008 vmap layer.
+ *
+ *   vmapcheck audit      run every variant under every campaign, compare with the manifest, write reports
+ *   vmapcheck discover   find, shrink and (--write) record violations as counterexamples
+ *   vmapcheck replay F   replay a counterexample file and print its per-CPU trace
+ *   vmapcheck audit-irq  per API call: is it safe from hardirq / softirq / irqs-off?
+ *   vmapcheck pct        long seeded PCT campaign (not fast-check generated)
+ */
+import { CAMPAIGNS, campaignByName, type Campaign } from '../explore/campaigns';
+import { VARIANTS, variantByName } from '../model/variants/registry';
+import type { Variant } from '../model/variants/variant';
+import { flagHelp, parseArgs, UsageError, type FlagSpec } from './args';
+import { runAudit } from './audit_cmd';
+import { discover } from './discover';
+import { runReplay } from './replay_cmd';
+import { runAuditIrq } from './audit_irq_cmd';
+import { runPct } from './pct_cmd';
+import { CounterexampleError } from '../counterexamples/format';
+
+const COMMON: FlagSpec[] = [
+  { name: 'variant', kind: 'list', help: `variant(s): ${VARIANTS.map((v) => v.name).join(', ')} (default: all)` },
+  { name: 'campaign', kind: 'list', help: `campaign(s): ${CAMPAIGNS.map((c) => c.name).join(', ')} (default: all)` },
+  { name: 'runs', kind: 'int', help: 'runs per campaign (default: the campaign budget)' },
+];
+
+const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
+  audit: { help: 'audit variants against expectations.json and write reports', flags: [...COMMON, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'quiet', kind: 'bool', help: 'no progress lines' }] },
+  discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }] },
+  replay: { help: 'replay a counterexample file: vmapcheck replay counterexamples/X.json', flags: [{ name: 'quiet', kind: 'bool', help: 'no trace, just the verdict' }] },
+  'audit-irq': { help: 'irq-safety audit of one variant', flags: [{ name: 'variant', kind: 'list', help: 'variant(s) to audit' }, { name: 'runs', kind: 'int', help: 'runs per context (default 300)' }, { name: 'out', kind: 'string', help: 'report directory (default: out)' }] },
+  pct: { help: 'seeded PCT campaign', flags: [...COMMON, { name: 'seed', kind: 'int', help: 'seed (default 1)' }, { name: 'depth', kind: 'int', help: 'bug depth d (default 3)' }] },
+};
+
+function usage(): string {
+  return ['usage: vmapcheck <command> [flags]', '', ...Object.entries(COMMANDS).map(([n, c]) => `${n}: ${c.help}\n${flagHelp(c.flags)}`)].join('\n');
+}
+
+/** Resolve --variant/--campaign lists (default: all). */
+export function pick(flags: Record<string, unknown>): { variants: Variant[]; campaigns: Campaign[] } {
+  const vs = (flags.variant as string[] | undefined) ?? VARIANTS.map((v) => v.name);
+  const cs = (flags.campaign as string[] | undefined) ?? CAMPAIGNS.map((c) => c.name);
+  try {
+    return { variants: vs.map(variantByName), campaigns: cs.map(campaignByName) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === 'help') {
+    console.log(usage());
+    return cmd === undefined ? 2 : 0;
+  }
+  const spec = COMMANDS[cmd];
+  if (spec === undefined) throw new UsageError(`unknown command '${cmd}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const { flags, positional } = parseArgs(cmd, rest, spec.flags);
+  switch (cmd) {
+    case 'audit':
+      return runAudit(flags, pick(flags));
+    case 'discover': {
+      const { variants, campaigns } = pick(flags);
+      discover(variants, campaigns, flags.write === true, flags.runs as number | undefined);
+      return 0;
+    }
+    case 'replay':
+      if (positional.length !== 1) throw new UsageError('replay: give exactly one counterexample file, e.g. vmapcheck replay counterexamples/rewrite-v2.tiny-1cpu.areas_disjoint.json');
+      return runReplay(positional[0]!, flags.quiet === true);
+    case 'audit-irq':
+      return runAuditIrq(flags, pick({ variant: flags.variant }).variants);
+    case 'pct':
+      return runPct(flags, pick(flags));
+  }
+  return 2;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError || e instanceof CounterexampleError) {
+    console.error(`vmapcheck: ${e.message}`);
+    process.exitCode = 2;
+  } else throw e;
+}

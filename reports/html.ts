@@ -1,0 +1,133 @@
+/**
+ * The audit as one self-contained HTML page: verdict and failures first, the variant ×
+ * property matrix, sometimes-properties, every counterexample with its per-CPU timeline
+ * and address-space map, lifecycle coverage, and campaign figures. No external assets, no
+ * network, no timestamps: the same audit gives the same bytes. Readable without script.
+ */
+import type { AuditResult } from '../explore/audit';
+import { PROPERTIES, propertyByName } from '../properties/index';
+import { counterexampleEntries, matrixCell, matrixProperties, verdict, type CeEntry } from './markdown';
+import type { Timeline } from './timeline';
+import { addressMapHtml, coverageHtml, timelineTable } from './html_parts';
+import { CSP, CSS, esc, SCRIPT, slug } from './html_style';
+
+type Anchors = ReadonlyMap<string, string>;
+
+function link(anchors: Anchors, key: string | undefined, text: string): string {
+  const a = key === undefined ? undefined : anchors.get(key);
+  return a === undefined ? esc(text) : `<a href="#${esc(a)}">${esc(text)}</a>`;
+}
+
+function failuresHtml(r: AuditResult, anchors: Anchors, entries: readonly CeEntry[]): string {
+  if (r.failures.length === 0) return '';
+  const rows = r.failures.map((f) => {
+    const key = entries.find((e) => e.ce === f.counterexample)?.key ?? r.cells.find((c) => c.variant === f.variant && c.campaign === f.campaign && c.property === f.property)?.counterexample;
+    const ce = key !== undefined && anchors.has(key) ? link(anchors, key, 'counterexample') : '';
+    return `<tr><td class="unexpected">${esc(f.kind)}</td><td>${esc(f.variant)}</td><td>${esc(f.campaign)}</td><td><code>${esc(f.property)}</code></td><td>${esc(f.detail)}</td><td>${ce}</td></tr>`;
+  });
+  return `<h2 id="failures">Failures</h2><table><tr><th>kind</th><th>variant</th><th>campaign</th><th>property</th><th>detail</th><th></th></tr>${rows.join('')}</table>`;
+}
+
+function matrixHtml(r: AuditResult, anchors: Anchors): string {
+  const head = `<tr><th>property <span class="sub">what it forbids</span></th>${r.variants.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>`;
+  const rows = matrixProperties(r).map((p) => {
+    const forbids = propertyByName(p)?.forbids ?? '';
+    const cells = r.variants.map((v) => {
+      const c = matrixCell(r, v, p);
+      const title = c.status === 'holds' ? `holds in all ${c.campaigns} campaign(s)` : c.status === 'not-run' ? 'not evaluated' : c.parts.map((x) => `${x.campaign}: ${x.label}`).join('; ');
+      const parts = c.parts.map((x) => link(anchors, x.key, `${x.campaign}: ${x.label}`)).join('');
+      return `<td class="c ${c.status}" title="${esc(title)}"><span class="mark">${c.mark}</span>${parts}</td>`;
+    });
+    return `<tr><th title="${esc(forbids)}"><code>${esc(p)}</code><span class="sub">${esc(forbids)}</span></th>${cells.join('')}</tr>`;
+  });
+  return [
+    `<h2 id="matrix">Variant × property</h2>`,
+    `<p class="legend"><span class="holds">✓ holds in every campaign</span> <span class="expected">✗ violated as expected (counterexample reproduced)</span> <span class="unexpected">‼ failure: unexpected violation, not reproduced or bad counterexample</span> — campaigns: ${r.campaigns.map(esc).join(', ')}</p>`,
+    `<table class="matrix">${head}${rows.join('')}</table>`,
+  ].join('\n');
+}
+
+function sometimesHtml(r: AuditResult): string {
+  if (r.sometimes.length === 0) return '';
+  const names = PROPERTIES.filter((p) => p.when === 'sometimes' && r.sometimes.some((s) => s.property === p.name));
+  const rows = names.map((p) => {
+    const cells = r.variants.map((v) => {
+      const s = r.sometimes.find((x) => x.variant === v && x.property === p.name);
+      if (s === undefined) return '<td class="c not-run">– n/a</td>';
+      return s.reached === 0 ? '<td class="c unexpected">‼ never</td>' : `<td class="c holds num">${s.reached} run(s)</td>`;
+    });
+    return `<tr><th title="${esc(p.forbids)}"><code>${esc(p.name)}</code><span class="sub">${esc(p.forbids)}</span></th>${cells.join('')}</tr>`;
+  });
+  return `<h2 id="sometimes">Sometimes-properties: runs that reached them (all campaigns)</h2><table class="matrix"><tr><th>property</th>${r.variants.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>${rows.join('')}</table>`;
+}
+
+function searchText(e: CeEntry): string {
+  const s = e.ce.search;
+  if (s.strategy === 'fast-check') return `fast-check, seed ${s.seed}, path ${s.path}`;
+  if (s.strategy === 'pct') return `PCT, seed ${s.seed}, depth ${s.depth}, run ${s.run}`;
+  return `by hand: ${s.note}`;
+}
+
+function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timeline | undefined): string {
+  const ce = e.ce;
+  const cell = r.cells.find((c) => c.counterexample === e.key);
+  const failing = !e.recorded || cell?.observed === 'not-reproduced';
+  const status = !e.recorded ? 'UNEXPECTED: not in the expectations manifest' : cell?.observed === 'reproduced' ? 'violated as expected; reproduced' : `recorded; ${cell?.observed ?? 'not checked'}`;
+  const v = ce.violation;
+  const kv: [string, string][] = [
+    ['status', `<span class="${failing ? 'unexpected' : 'expected'}">${esc(status)}</span>`],
+    ['violation', `<b>${esc(ce.property)}</b>: ${esc(v.message)}`],
+    ['where', `cpu${v.cpu} (${esc(v.context)}) <span class="fn">${esc(v.fn)}</span>${v.stmt ? `: <code>${esc(v.stmt)}</code>` : ''}${t ? ` — <a href="#${esc(anchor)}-violation">in the timeline</a>` : ''}`],
+    ['call chain', v.frames.length ? `<code>${esc(v.frames.join(' → '))}</code>` : '–'],
+    ['finding', ce.finding ? `<b>${esc(ce.finding)}</b> ${esc(ce.explanation ?? '')}` : 'unclassified'],
+    ['stats', `${ce.stats.ops} op(s), ${ce.stats.contextSwitches} context switch(es), ${ce.stats.steps} step(s)`],
+    ['found by', esc(searchText(e))],
+    ['replay', e.recorded ? `<code>vmapcheck replay ${esc(e.key)}</code>` : `<code>vmapcheck discover --variant ${esc(ce.variant)} --campaign ${esc(ce.campaign)} --write</code> records it`],
+  ];
+  const body: string[] = [`<div class="kv">${kv.map(([k, x]) => `<b>${esc(k)}</b><span>${x}</span>`).join('')}</div>`];
+  if (t !== undefined) {
+    body.push(`<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor));
+    if (t.atViolation) body.push(addressMapHtml(t, t.atViolation));
+    body.push(addressMapHtml(t, { label: 'at the end of the run (after teardown)', areas: t.areas, blocks: t.blocks }));
+  } else body.push('<p class="sub">Not replayed for this report; the recorded trace:</p>', `<pre>${esc(ce.trace.join('\n'))}</pre>`);
+  const title = `${ce.variant} / ${ce.campaign} / ${ce.property}`;
+  return `<section class="ce${failing ? ' failure' : ''}" id="${esc(anchor)}"><details${failing ? ' open' : ''}><summary>${esc(title)} <span class="sub">${esc(e.key)}${ce.finding ? ' — ' + esc(ce.finding) : ''}</span></summary>\n${body.join('\n')}\n</details></section>`;
+}
+
+function figuresHtml(r: AuditResult): string {
+  const rows = r.figures.map((f) => `<tr><td>${esc(f.variant)}</td><td>${esc(f.campaign)}</td><td class="num">${f.runs}</td><td class="num">${f.steps}</td><td class="num">${(f.ms / 1000).toFixed(1)}</td></tr>`);
+  const sum = (k: 'runs' | 'steps' | 'ms'): number => r.figures.reduce((n, f) => n + f[k], 0);
+  rows.push(`<tr><th colspan="2">total</th><td class="num">${sum('runs')}</td><td class="num">${sum('steps')}</td><td class="num">${(sum('ms') / 1000).toFixed(1)}</td></tr>`);
+  return `<h2 id="campaigns">Campaigns</h2><table><tr><th>variant</th><th>campaign</th><th>runs</th><th>steps</th><th>seconds</th></tr>${rows.join('')}</table>`;
+}
+
+/** The audit as one self-contained HTML page; `timelines` maps counterexample keys to replayed timelines. */
+export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>): string {
+  const entries = counterexampleEntries(r);
+  const anchors = new Map(entries.map((e, i) => [e.key, `ce-${i + 1}-${slug(e.key)}`]));
+  const v = verdict(r);
+  const ces = entries.map((e) => counterexampleHtml(r, e, anchors.get(e.key)!, timelines[e.key]));
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>vmapcheck audit: ${esc(v)}</title>`,
+    `<style>${CSS}</style></head><body>`,
+    '<h1>vmapcheck audit</h1>',
+    '<nav><a href="#failures">failures</a><a href="#matrix">matrix</a><a href="#sometimes">sometimes</a><a href="#counterexamples">counterexamples</a><a href="#coverage">coverage</a><a href="#campaigns">campaigns</a></nav>',
+    `<div class="banner ${r.ok ? 'ok' : 'bad'}">${r.ok ? '✓' : '‼'} ${esc(v)} <span class="sub">${r.variants.length} variant(s): ${r.variants.map(esc).join(', ')} × ${r.campaigns.length} campaign(s): ${r.campaigns.map(esc).join(', ')}</span></div>`,
+    failuresHtml(r, anchors, entries),
+    matrixHtml(r, anchors),
+    sometimesHtml(r),
+    `<h2 id="counterexamples">Counterexamples (${entries.length})</h2>`,
+    '<div id="toggles" hidden><button type="button" data-open="1">expand all</button><button type="button" data-open="0">collapse all</button></div>',
+    ces.length > 0 ? ces.join('\n') : '<p class="sub">None.</p>',
+    '<h2 id="coverage">Lifecycle coverage</h2>',
+    coverageHtml(r),
+    figuresHtml(r),
+    `<script>${SCRIPT}</script>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,155 @@
+/**
+ * Pieces of the HTML report that draw one run or one variant: the per-CPU timeline table,
+ * the address-space map, and the lifecycle coverage. All text goes through `esc`.
+ */
+import type { AuditResult } from '../explore/audit';
+import type { AddressMap, CpuState, Row, Timeline } from './timeline';
+import { esc, slug } from './html_style';
+
+/** Locks, irq state and (optionally) TLB of one CPU, as compact badges. */
+function stateHtml(s: CpuState, tlb: boolean): string {
+  const parts: string[] = [];
+  if (!s.irqs) parts.push('<span class="io">irqs off</span>');
+  for (const l of s.locks) {
+    const title = `${l.how} in ${l.ctx}, taken with irqs ${l.irqsOn ? 'on' : 'off'}`;
+    parts.push(`<span class="lk${l.irqsOn ? '' : ' irqoff'}" title="${esc(title)}">${esc(l.name)}${l.irqsOn ? '' : ' ⊘'}</span>`);
+  }
+  const st = parts.length > 0 ? `<div class="st">${parts.join('')}</div>` : '';
+  const t = tlb ? `<div class="tlb">TLB: ${s.tlb.length === 0 ? '∅' : s.tlb.map((a) => `<code>${esc(a)}</code>`).join(' ')}</div>` : '';
+  return st + t;
+}
+
+/** The executing CPU's cell content for a row. */
+function rowText(r: Row): string {
+  const ctx = r.ctx && r.ctx !== 'process' && r.kind !== 'irq' ? `<span class="ctx">${esc(r.ctx)}</span>` : '';
+  if (r.fn !== undefined) return `${ctx}<span class="fn">${esc(r.fn)}</span>: <code>${esc(r.stmt ?? '')}</code>`;
+  return `${ctx}${esc(r.text)}`;
+}
+
+/** Class of a CPU column in a row where that CPU is not the one acting. */
+function idleClass(s: CpuState): string {
+  return [s.irqs ? '' : 'off', s.locks.length > 0 ? 'held' : ''].filter(Boolean).join(' ');
+}
+
+/** The per-CPU timeline: one column per CPU, the violation of `property` highlighted and followed by every CPU's state. */
+export function timelineTable(t: Timeline, property: string, anchor: string): string {
+  const cols = Array.from({ length: t.cpus }, (_, c) => `<th>cpu${c}</th>`).join('');
+  const out: string[] = [
+    `<div class="legend"><span><span class="lk">lock</span> held (⊘: taken with irqs off; hover for how)</span><span><span class="io">irqs off</span> after the event</span><span>hatched column: that CPU has irqs off</span><span>blue edge: that CPU holds locks</span></div>`,
+    `<table class="tl"><thead><tr><th style="width:4.5em">step</th>${cols}</tr></thead><tbody>`,
+  ];
+  let mainSeen = false;
+  for (const r of t.rows) {
+    if (r.cpu < 0) {
+      const main = r.violation !== undefined && r.violation.property === property && !mainSeen;
+      const id = main ? ` id="${esc(anchor)}-violation"` : '';
+      const text = r.violation ? `‼ ${esc(r.violation.property)}: ${esc(r.violation.message)}` : esc(r.text);
+      out.push(`<tr class="k-${r.kind}${main ? ' main' : ''}"${id}><td class="n">${r.step}</td><td class="g" colspan="${t.cpus}">${text}</td></tr>`);
+      if (main) {
+        mainSeen = true;
+        const cells = r.after.map((s) => `<td>${stateHtml(s, true) || '<span class="sub">no locks, irqs on</span>'}</td>`).join('');
+        out.push(`<tr class="atv"><td class="n">state</td>${cells}</tr>`);
+      }
+      continue;
+    }
+    const cells = r.after.map((s, c) => (c === r.cpu ? `<td class="x">${rowText(r)}${stateHtml(s, r.tlbChanged.includes(c))}</td>` : `<td class="${idleClass(s)}"></td>`));
+    out.push(`<tr class="k-${r.kind}"><td class="n">${r.step}</td>${cells.join('')}</tr>`);
+  }
+  const last = t.rows.at(-1);
+  if (last) out.push(`<tr class="atv"><td class="n">end</td>${last.after.map((s) => `<td>${stateHtml(s, true) || '<span class="sub">no locks, irqs on</span>'}</td>`).join('')}</tr>`);
+  out.push('</tbody></table>');
+  if (t.omitted > 0) out.push(`<p class="sub">${t.omitted} further events not shown.</p>`);
+  return out.join('\n');
+}
+
+/** Place boxes in lanes so overlapping ones do not hide each other; returns lane per box and which overlap. */
+function lanes(boxes: readonly { offset: number; pages: number }[]): { lane: number[]; overlap: boolean[] } {
+  const order = boxes.map((_, i) => i).sort((a, b) => boxes[a]!.offset - boxes[b]!.offset || a - b);
+  const ends: number[] = [];
+  const lane: number[] = new Array(boxes.length).fill(0);
+  const overlap: boolean[] = new Array(boxes.length).fill(false);
+  for (const i of order) {
+    const b = boxes[i]!;
+    let l = ends.findIndex((e) => e <= b.offset);
+    if (l < 0) l = ends.push(0) - 1;
+    ends[l] = b.offset + Math.max(b.pages, 1);
+    lane[i] = l;
+  }
+  boxes.forEach((a, i) =>
+    boxes.forEach((b, j) => {
+      if (i !== j && a.offset < b.offset + b.pages && b.offset < a.offset + a.pages) overlap[i] = true;
+    }),
+  );
+  return { lane, overlap };
+}
+
+/** A box's position on the bar, in percent (clamped to the bar). */
+function place(offset: number, pages: number, total: number): string {
+  const l = Math.min(Math.max(offset, 0), total);
+  const r = Math.min(Math.max(offset + pages, 0), total);
+  return `left:${((100 * l) / total).toFixed(3)}%;width:calc(${((100 * Math.max(r - l, 0)) / total).toFixed(3)}% - 1px)`;
+}
+
+/** The address-space map: areas (and vmap blocks) drawn to scale on the vmalloc range. */
+export function addressMapHtml(t: Timeline, m: AddressMap): string {
+  const total = Math.max(t.pages, 1);
+  const inside = m.areas.filter((a) => a.inRange);
+  const { lane, overlap } = lanes(inside);
+  const nl = Math.max(1, ...lane.map((l) => l + 1));
+  const grid = total <= 256 ? `background-image:linear-gradient(to right,#d0d7de 1px,transparent 1px);background-size:calc(100% / ${total}) 100%;` : '';
+  const out: string[] = [`<h4>Address space: ${esc(m.label)}</h4>`, `<div class="amap" style="${grid}">`];
+  for (let l = 0; l < nl; l++) {
+    const boxes = inside
+      .map((a, i) => ({ a, i }))
+      .filter(({ i }) => lane[i] === l)
+      .map(({ a, i }) => {
+        const label = `#${a.id} ${a.state}${a.flags.length ? ' ' + a.flags.join('|') : ''}`;
+        const title = `vmap_area #${a.id} [${a.start}, ${a.end}) ${a.pages} page(s), ${a.state}${a.flags.length ? ', ' + a.flags.join('|') : ''}${overlap[i] ? ', OVERLAPS another area' : ''}`;
+        return `<div class="box s-${slug(a.state)}${overlap[i] ? ' overlap' : ''}" style="${place(a.offset, a.pages, total)}" title="${esc(title)}">${esc(label)}</div>`;
+      });
+    out.push(`<div class="lane">${l === 0 ? '<span class="ln">areas</span>' : ''}${boxes.join('')}</div>`);
+  }
+  if (m.blocks.length > 0) {
+    const boxes = m.blocks.map((b) => {
+      const title = `vmap_block #${b.id} of cpu${b.cpu} at ${b.start}: free ${b.free}, dirty ${b.dirty}, ${b.state}${b.onFreeList ? ', on vbq->free' : ''}${b.onDirtyList ? ', on dirty list' : ''}`;
+      return `<div class="box blk s-${slug(b.state)}" style="${place(b.offset, b.pages, total)}" title="${esc(title)}">${esc(`blk#${b.id} cpu${b.cpu} free ${b.free} dirty ${b.dirty}`)}</div>`;
+    });
+    out.push(`<div class="lane"><span class="ln">blocks</span>${boxes.join('')}</div>`);
+  }
+  out.push('</div>', `<div class="axis"><span>${esc(t.vmalloc.start)} VMALLOC_START</span><span>${total} pages</span><span>VMALLOC_END ${esc(t.vmalloc.end)}</span></div>`);
+  const outside = m.areas.filter((a) => !a.inRange);
+  if (outside.length > 0) out.push(`<p class="outside">Outside the vmalloc range: ${outside.map((a) => esc(`#${a.id} [${a.start}, ${a.end}) ${a.state}`)).join('; ')}</p>`);
+  if (m.areas.length === 0 && m.blocks.length === 0) out.push('<p class="sub">No areas and no blocks.</p>');
+  else {
+    const rows = m.areas.map((a) => `<tr${a.inRange && !overlap[inside.indexOf(a)] ? '' : ' class="unexpected"'}><td class="num">#${a.id}</td><td><code>${esc(a.start)}</code></td><td><code>${esc(a.end)}</code></td><td class="num">${a.pages}</td><td>${esc(a.state)}</td><td>${esc(a.flags.join(' | '))}</td></tr>`);
+    out.push(`<details><summary>Areas as a table (${m.areas.length})</summary><table><tr><th>area</th><th>va_start</th><th>va_end</th><th>pages</th><th>state</th><th>flags</th></tr>${rows.join('')}</table></details>`);
+  }
+  return out.join('\n');
+}
+
+/** Lifecycle coverage of every variant: states and transitions with counts, uncovered ones highlighted. */
+export function coverageHtml(r: AuditResult): string {
+  const out: string[] = [];
+  for (const v of r.variants) {
+    const cov = r.coverage[v];
+    if (cov === undefined) continue;
+    const machines = Object.entries(cov);
+    const unc = machines.reduce((n, [, m]) => n + m.uncovered.length, 0);
+    const all = machines.reduce((n, [, m]) => n + Object.keys(m.transitions).length, 0);
+    out.push(`<details${unc > 0 ? ' open' : ''}><summary>${esc(v)}: ${all - unc} of ${all} declared transitions taken${unc > 0 ? `, <span class="outside">${unc} uncovered</span>` : ''}</summary><div class="cov">`);
+    for (const [name, m] of machines) {
+      const states = Object.entries(m.states).map(([s, n]) => `<tr${n === 0 ? ' class="zero"' : ''}><td>${esc(s)}</td><td class="num">${n}</td></tr>`);
+      const trans = Object.entries(m.transitions).map(([k, n]) => `<tr${n === 0 ? ' class="zero"' : ''}><td><code>${esc(k)}</code>${n === 0 ? ' <b>uncovered</b>' : ''}</td><td class="num">${n}</td></tr>`);
+      const rej = Object.entries(m.rejected).map(([k, n]) => `<tr class="zero"><td><code>${esc(k)}</code></td><td class="num">${n}</td></tr>`);
+      out.push(
+        `<div><h3>${esc(name)} <span class="sub">${m.uncovered.length} of ${trans.length} transitions uncovered</span></h3>`,
+        `<table><tr><th>state</th><th>entered</th></tr>${states.join('')}</table>`,
+        `<table><tr><th>transition</th><th>taken</th></tr>${trans.join('')}</table>`,
+        rej.length > 0 ? `<table><tr><th>rejected event</th><th>times</th></tr>${rej.join('')}</table>` : '',
+        '</div>',
+      );
+    }
+    out.push('</div></details>');
+  }
+  return out.join('\n');
+}
