@@ -7,10 +7,14 @@ import type { Variant } from '../model/variants/variant';
 import type { Campaign } from '../explore/campaigns';
 import { findAndShrink, survey } from '../explore/fastcheck';
 import { buildCounterexample, counterexamplePath } from '../counterexamples/build';
+import { runScenario } from '../explore/check';
+import { pctChooser, randomScenario } from '../explore/pct';
+import { shrinkScenario } from '../explore/shrink';
+import seedrandom from 'seedrandom';
 import { MANIFEST_FORMAT, MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
 
 /** Discover, shrink and optionally record violations. Returns the lines to print. */
-export function discover(variants: readonly Variant[], campaigns: readonly Campaign[], write: boolean, runs?: number, log: (s: string) => void = console.log): void {
+export function discover(variants: readonly Variant[], campaigns: readonly Campaign[], write: boolean, runs?: number, log: (s: string) => void = console.log, pctRuns = 0): void {
   const manifest: Manifest = existsSync(MANIFEST_PATH) ? readManifest() : { format: MANIFEST_FORMAT, variants: {} };
   for (const v of variants) {
     for (const c of campaigns) {
@@ -32,6 +36,22 @@ export function discover(variants: readonly Variant[], campaigns: readonly Campa
         log(`  ${p}: ${ce.stats.ops} ops, ${ce.stats.contextSwitches} switches, ${ce.stats.steps} steps [${ce.finding ?? 'unclassified'}] ${ce.violation.message.split('\n')[0]!.slice(0, 120)}`);
         if (write) {
           writeFileSync(path, JSON.stringify(ce, null, 1) + '\n');
+          entry.violated[p] = path;
+        }
+      }
+      // Then PCT (seeded, depth 3) for races fast-check's budget did not reach.
+      for (let run = 0; run < pctRuns; run++) {
+        const rs = `discover/${v.name}/${c.name}/${run}`;
+        const scn = randomScenario(c, seedrandom(rs + '/prog'));
+        const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth: 3, k: 400 }, scn) });
+        for (const p of [...o.violated].sort()) {
+          if (s.violated.has(p) || entry.violated[p] !== undefined) continue;
+          const { scenario } = shrinkScenario({ ...scn, schedule: o.result.executed }, (x) => runScenario(v, c, x).violated.has(p), 600);
+          const ce = buildCounterexample(v, c, p, scenario, { strategy: 'pct', seed: 0, depth: 3, run });
+          if (ce === null) continue;
+          const path = counterexamplePath(v.name, c.name, p);
+          log(`  ${p} (PCT run ${run}): ${ce.stats.ops} ops, ${ce.stats.contextSwitches} switches [${ce.finding ?? 'unclassified'}] ${ce.violation.message.split('\n')[0]!.slice(0, 120)}`);
+          if (write) writeFileSync(path, JSON.stringify(ce, null, 1) + '\n');
           entry.violated[p] = path;
         }
       }

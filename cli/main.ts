@@ -27,7 +27,7 @@ const COMMON: FlagSpec[] = [
 
 const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
   audit: { help: 'audit variants against expectations.json and write reports', flags: [...COMMON, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'quiet', kind: 'bool', help: 'no progress lines' }] },
-  discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }] },
+  discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }, { name: 'pct', kind: 'int', help: 'also run this many PCT runs per campaign (default 0)' }] },
   replay: { help: 'replay a counterexample file: vmapcheck replay counterexamples/X.json', flags: [{ name: 'quiet', kind: 'bool', help: 'no trace, just the verdict' }] },
   'audit-irq': { help: 'irq-safety audit of one variant', flags: [{ name: 'variant', kind: 'list', help: 'variant(s) to audit' }, { name: 'runs', kind: 'int', help: 'runs per context (default 300)' }, { name: 'out', kind: 'string', help: 'report directory (default: out)' }] },
   pct: { help: 'seeded PCT campaign', flags: [...COMMON, { name: 'seed', kind: 'int', help: 'seed (default 1)' }, { name: 'depth', kind: 'int', help: 'bug depth d (default 3)' }] },
@@ -62,7 +62,7 @@ function main(argv: string[]): number {
       return runAudit(flags, pick(flags));
     case 'discover': {
       const { variants, campaigns } = pick(flags);
-      discover(variants, campaigns, flags.write === true, flags.runs as number | undefined);
+      discover(variants, campaigns, flags.write === true, flags.runs as number | undefined, console.log, (flags.pct as number | undefined) ?? 0);
       return 0;
     }
     case 'replay':

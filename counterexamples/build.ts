@@ -18,7 +18,7 @@ export function buildCounterexample(variant: Variant, c: Campaign, property: str
   const v = o.violations.find((x) => x.property === property);
   if (v === undefined) return null;
   const s = v.splat;
-  const finding = classify(variant.name, property, s.message, s.fn, c.name, o.result.world.notes);
+  const finding = classify(variant.name, property, s.message, s.fn, o.result.world.notes);
   return {
     format: CE_FORMAT,
     variant: variant.name,
@@ -28,7 +28,7 @@ export function buildCounterexample(variant: Variant, c: Campaign, property: str
     search,
     scenario: { programs: scn.programs, schedule: scn.schedule, faults: scn.faults ?? [] },
     violation: { message: s.message, cpu: s.cpu, context: s.context, fn: s.fn, stmt: s.stmt, frames: s.frames },
-    stats: { ops: scn.programs.reduce((n, p) => n + p.length, 0), contextSwitches: contextSwitches(o.result.executed), steps: o.result.steps },
+    stats: { ops: scn.programs.reduce((n, p) => n + p.length, 0) + scn.schedule.filter((x) => x.t === 'irq').length, contextSwitches: contextSwitches(o.result.executed), steps: o.result.steps },
     ...(finding ? { finding: finding.id, explanation: finding.title } : {}),
     trace: traceLines(o.result.world),
   };

@@ -59,7 +59,7 @@ export const CAMPAIGNS: readonly Campaign[] = [
   { ...base, name: 'tiny-irq', description: 'two CPUs; frees and maps also injected from hardirq/softirq context', layout: 'tiny', cpus: 2, maxOps: 10, runs: 200, seed: 1004, irqOps: [...FREES, ...MAPS], irqKinds: ['hardirq', 'softirq'] },
   { ...base, name: 'tiny-faults', description: 'two CPUs with allocation failures injected', layout: 'tiny', cpus: 2, maxOps: 10, runs: 150, seed: 1005, faults: true },
   { ...base, name: 'tiny-misuse', description: 'one CPU; deliberate misuse: double unmap, wrong vm_unmap_ram count', layout: 'tiny', cpus: 1, maxOps: 10, runs: 150, seed: 1006, kinds: [...NORMAL, 'unmap_again', 'vm_unmap_ram_count'], spec: false },
-  { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, runs: 150, seed: 1007, spec: false },
+  { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, maxPages: 12, runs: 200, seed: 1007, spec: false },
   { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 150, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
 ];
 

@@ -23,7 +23,7 @@ function failuresHtml(r: AuditResult, anchors: Anchors, entries: readonly CeEntr
   const rows = r.failures.map((f) => {
     const key = entries.find((e) => e.ce === f.counterexample)?.key ?? r.cells.find((c) => c.variant === f.variant && c.campaign === f.campaign && c.property === f.property)?.counterexample;
     const ce = key !== undefined && anchors.has(key) ? link(anchors, key, 'counterexample') : '';
-    return `<tr><td class="unexpected">${esc(f.kind)}</td><td>${esc(f.variant)}</td><td>${esc(f.campaign)}</td><td><code>${esc(f.property)}</code></td><td>${esc(f.detail)}</td><td>${ce}</td></tr>`;
+    return `<tr><td class="unexpected nw">${esc(f.kind)}</td><td class="nw">${esc(f.variant)}</td><td class="nw">${esc(f.campaign)}</td><td><code>${esc(f.property)}</code></td><td>${esc(f.detail)}</td><td>${ce}</td></tr>`;
   });
   return `<h2 id="failures">Failures</h2><table><tr><th>kind</th><th>variant</th><th>campaign</th><th>property</th><th>detail</th><th></th></tr>${rows.join('')}</table>`;
 }

@@ -6,7 +6,12 @@ import type { AuditResult } from '../explore/audit';
 import type { AddressMap, CpuState, Row, Timeline } from './timeline';
 import { esc, slug } from './html_style';
 
-/** Locks, irq state and (optionally) TLB of one CPU, as compact badges. */
+/** One CPU's TLB contents as a compact list. */
+function tlbHtml(s: CpuState): string {
+  return `<div class="tlb">TLB: ${s.tlb.length === 0 ? '∅' : s.tlb.map((a) => `<code>${esc(a)}</code>`).join(' ')}</div>`;
+}
+
+/** Locks, irq state and (optionally) TLB of one CPU, as compact badges (floated right). */
 function stateHtml(s: CpuState, tlb: boolean): string {
   const parts: string[] = [];
   if (!s.irqs) parts.push('<span class="io">irqs off</span>');
@@ -14,9 +19,8 @@ function stateHtml(s: CpuState, tlb: boolean): string {
     const title = `${l.how} in ${l.ctx}, taken with irqs ${l.irqsOn ? 'on' : 'off'}`;
     parts.push(`<span class="lk${l.irqsOn ? '' : ' irqoff'}" title="${esc(title)}">${esc(l.name)}${l.irqsOn ? '' : ' ⊘'}</span>`);
   }
-  const st = parts.length > 0 ? `<div class="st">${parts.join('')}</div>` : '';
-  const t = tlb ? `<div class="tlb">TLB: ${s.tlb.length === 0 ? '∅' : s.tlb.map((a) => `<code>${esc(a)}</code>`).join(' ')}</div>` : '';
-  return st + t;
+  const st = parts.length > 0 ? `<span class="st">${parts.join('')}</span>` : '';
+  return st + (tlb ? tlbHtml(s) : '');
 }
 
 /** The executing CPU's cell content for a row. */
@@ -31,32 +35,52 @@ function idleClass(s: CpuState): string {
   return [s.irqs ? '' : 'off', s.locks.length > 0 ? 'held' : ''].filter(Boolean).join(' ');
 }
 
+/** Events a statement causes on its own CPU in the same step, shown inside the statement's row. */
+const FOLD = new Set<Row['kind']>(['lock', 'unlock', 'pte', 'tlb']);
+
+/** Rows grouped: a step with the lock / unlock / PTE / TLB events it caused on its CPU. */
+function groups(rows: readonly Row[]): Row[][] {
+  const out: Row[][] = [];
+  for (const r of rows) {
+    const g = out.at(-1);
+    const head = g?.[0];
+    if (g && head && head.kind === 'step' && FOLD.has(r.kind) && r.cpu === head.cpu && r.step === head.step) g.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+function stateRow(label: string, after: readonly CpuState[]): string {
+  return `<tr class="atv"><td class="n">${label}</td>${after.map((s) => `<td>${stateHtml(s, true) || '<span class="sub">no locks, irqs on</span>'}</td>`).join('')}</tr>`;
+}
+
 /** The per-CPU timeline: one column per CPU, the violation of `property` highlighted and followed by every CPU's state. */
 export function timelineTable(t: Timeline, property: string, anchor: string): string {
   const cols = Array.from({ length: t.cpus }, (_, c) => `<th>cpu${c}</th>`).join('');
   const out: string[] = [
-    `<div class="legend"><span><span class="lk">lock</span> held (⊘: taken with irqs off; hover for how)</span><span><span class="io">irqs off</span> after the event</span><span>hatched column: that CPU has irqs off</span><span>blue edge: that CPU holds locks</span></div>`,
+    `<div class="legend"><span><span class="lk">lock</span> held after the row (⊘: taken with irqs off; hover for how)</span><span><span class="io">irqs off</span> after the row</span><span>hatched: that CPU has irqs off</span><span>blue edge: that CPU holds locks</span></div>`,
     `<table class="tl"><thead><tr><th style="width:4.5em">step</th>${cols}</tr></thead><tbody>`,
   ];
   let mainSeen = false;
-  for (const r of t.rows) {
+  for (const g of groups(t.rows)) {
+    const r = g[0]!;
+    const last = g.at(-1)!;
     if (r.cpu < 0) {
-      const main = r.violation !== undefined && r.violation.property === property && !mainSeen;
+      const main: boolean = r.violation !== undefined && r.violation.property === property && !mainSeen;
       const id = main ? ` id="${esc(anchor)}-violation"` : '';
       const text = r.violation ? `‼ ${esc(r.violation.property)}: ${esc(r.violation.message)}` : esc(r.text);
       out.push(`<tr class="k-${r.kind}${main ? ' main' : ''}"${id}><td class="n">${r.step}</td><td class="g" colspan="${t.cpus}">${text}</td></tr>`);
-      if (main) {
-        mainSeen = true;
-        const cells = r.after.map((s) => `<td>${stateHtml(s, true) || '<span class="sub">no locks, irqs on</span>'}</td>`).join('');
-        out.push(`<tr class="atv"><td class="n">state</td>${cells}</tr>`);
-      }
+      if (main) out.push(stateRow('at ‼', r.after));
+      mainSeen ||= main;
       continue;
     }
-    const cells = r.after.map((s, c) => (c === r.cpu ? `<td class="x">${rowText(r)}${stateHtml(s, r.tlbChanged.includes(c))}</td>` : `<td class="${idleClass(s)}"></td>`));
+    const notes = g.slice(1).map((x) => `<div class="note k-${x.kind}">${esc(x.text)}</div>`).join('');
+    const tlb = g.some((x) => x.tlbChanged.includes(r.cpu));
+    const cells = last.after.map((s, c) => (c === r.cpu ? `<td class="x">${stateHtml(s, false)}${rowText(r)}${notes}${tlb ? tlbHtml(s) : ''}</td>` : `<td class="${idleClass(s)}"></td>`));
     out.push(`<tr class="k-${r.kind}"><td class="n">${r.step}</td>${cells.join('')}</tr>`);
   }
-  const last = t.rows.at(-1);
-  if (last) out.push(`<tr class="atv"><td class="n">end</td>${last.after.map((s) => `<td>${stateHtml(s, true) || '<span class="sub">no locks, irqs on</span>'}</td>`).join('')}</tr>`);
+  const end = t.rows.at(-1);
+  if (end) out.push(stateRow('end', end.after));
   out.push('</tbody></table>');
   if (t.omitted > 0) out.push(`<p class="sub">${t.omitted} further events not shown.</p>`);
   return out.join('\n');
@@ -122,7 +146,7 @@ export function addressMapHtml(t: Timeline, m: AddressMap): string {
   if (m.areas.length === 0 && m.blocks.length === 0) out.push('<p class="sub">No areas and no blocks.</p>');
   else {
     const rows = m.areas.map((a) => `<tr${a.inRange && !overlap[inside.indexOf(a)] ? '' : ' class="unexpected"'}><td class="num">#${a.id}</td><td><code>${esc(a.start)}</code></td><td><code>${esc(a.end)}</code></td><td class="num">${a.pages}</td><td>${esc(a.state)}</td><td>${esc(a.flags.join(' | '))}</td></tr>`);
-    out.push(`<details><summary>Areas as a table (${m.areas.length})</summary><table><tr><th>area</th><th>va_start</th><th>va_end</th><th>pages</th><th>state</th><th>flags</th></tr>${rows.join('')}</table></details>`);
+    out.push(`<details open><summary>Areas as a table (${m.areas.length})</summary><table><tr><th>area</th><th>va_start</th><th>va_end</th><th>pages</th><th>state</th><th>flags</th></tr>${rows.join('')}</table></details>`);
   }
   return out.join('\n');
 }

@@ -30,7 +30,7 @@ h3{font-size:15px;margin:18px 0 6px}code,.mono{font:12px/1.35 ui-monospace,SFMon
 a{color:#0969da}nav a{margin-right:14px}
 .banner{padding:12px 16px;border-radius:6px;font-size:18px;font-weight:600;margin:8px 0}
 .banner.ok{background:var(--okbg);color:var(--ok);border:1px solid var(--ok)}.banner.bad{background:var(--badbg);color:var(--bad);border:1px solid var(--bad)}
-table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid var(--line);padding:3px 7px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid var(--line);padding:3px 7px;vertical-align:top;text-align:left}td.nw{white-space:nowrap}
 th{background:#f6f8fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sub{display:block;color:var(--mut);font-size:12px;font-weight:400}
 .holds{background:var(--okbg);color:var(--ok)}.expected{background:var(--expbg);color:var(--exp)}
@@ -53,7 +53,7 @@ tr.k-tlb td.x{color:#8250df}
 tr.k-violation td{background:var(--badbg);color:var(--bad);font-weight:600}tr.k-violation.main td{border:2px solid var(--bad)}
 tr.atv td{background:#fff5f5;font-size:11px}
 .fn{font-weight:600}.ctx{background:#fff1e5;color:#953800;border-radius:3px;padding:0 4px;margin-right:4px;font-size:11px}
-.st{margin-top:1px}.lk{background:var(--lkbg);color:var(--lk);border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
+.st{float:right;margin-left:6px}.note{font-size:11px;padding-left:1.5em}.note.k-lock,.note.k-unlock{color:var(--lk)}.note.k-pte{color:var(--mut);font-style:italic}.note.k-tlb{color:#8250df}.lk{background:var(--lkbg);color:var(--lk);border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
 .lk.irqoff{outline:1px dashed #8250df}.io{background:#f3e8ff;color:#8250df;border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
 .tlb{color:#8250df;font-size:11px}.tlb code{font-size:11px}
 .legend{color:var(--mut);font-size:12px;margin:4px 0}.legend span{margin-right:12px}

@@ -96,11 +96,12 @@ export function verdict(r: AuditResult): string {
 /** Escape text for a Markdown table cell (GitHub also renders inline HTML, so escape that too). */
 function md(s: string): string {
   return s
+    .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
-    .replace(/([`*_[\]])/g, '\\$1')
+    .replace(/([`*])/g, '\\$1')
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 }

@@ -167,22 +167,53 @@ function eventText(w: World, e: TraceEvent): string {
   }
 }
 
+/**
+ * irqs enabled after each event on its CPU. A step or lock event records the state at
+ * that moment and an unlock the state before irqrestore, so the state after an event is
+ * the next such observation on its CPU. That misses changes the tracer does not see (a
+ * finished program returning to user space re-enables irqs), so a call's return is pinned
+ * exactly: the state at its entry, flipped when the harness reported an irq-state leak.
+ */
+function irqsAfterEvents(w: World): (boolean | undefined)[] {
+  const events = w.trace.events;
+  const n = w.cpus.length;
+  const entry = new Map<number, boolean | undefined>();
+  const open = new Map<string, { index: number; irqs?: boolean }>();
+  events.forEach((e, i) => {
+    if (e.t === 'call') {
+      const key = `${e.cpu}/${e.ctx}`;
+      if (e.phase === 'begin') open.set(key, { index: i });
+      else {
+        entry.set(i, open.get(key)?.irqs);
+        open.delete(key);
+      }
+    } else if ((e.t === 'step' || e.t === 'lock') && open.get(`${e.cpu}/${e.ctx}`)?.irqs === undefined) {
+      const o = open.get(`${e.cpu}/${e.ctx}`);
+      if (o) o.irqs = e.irqs;
+    }
+  });
+  const out: (boolean | undefined)[] = new Array(events.length);
+  const next: (boolean | undefined)[] = w.cpus.map((c) => c.irqsEnabled);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (!('cpu' in e) || e.cpu < 0 || e.cpu >= n) continue;
+    if (e.t === 'call' && e.phase === 'end' && entry.get(i) !== undefined) {
+      const after = events[i + 1];
+      const leaked = after?.t === 'violation' && after.property === 'irq_state_balanced' && after.message.includes(e.op);
+      next[e.cpu] = leaked ? !entry.get(i) : entry.get(i);
+    }
+    out[i] = next[e.cpu];
+    if (e.t === 'step' || e.t === 'lock') next[e.cpu] = e.irqs;
+  }
+  return out;
+}
+
 /** Build the timeline of a traced run: one row per event (up to `limit`), then the final map. */
 export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, limit = 5000): Timeline {
   const n = w.cpus.length;
   const shift = BigInt(w.layout.PAGE_SHIFT);
   const events = w.trace.events;
-  // irqs after an event = the next observation on that CPU (a step or lock records the
-  // state at that moment; an unlock records it before irqrestore), else the final state.
-  const irqsAfter: boolean[] = new Array(events.length);
-  const next = w.cpus.map((c) => c.irqsEnabled);
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if ('cpu' in e && e.cpu >= 0 && e.cpu < n) {
-      irqsAfter[i] = next[e.cpu]!;
-      if (e.t === 'step' || e.t === 'lock') next[e.cpu] = e.irqs;
-    }
-  }
+  const irqsAfter = irqsAfterEvents(w);
   const tlbs = w.cpus.map(() => new Set<number>());
   let state: CpuState[] = w.cpus.map(() => ({ irqs: true, locks: [], tlb: [] }));
   const ctxOf = w.cpus.map(() => 'process');
@@ -192,7 +223,6 @@ export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, li
   const tlbList = (c: number): string[] => [...tlbs[c]!].sort((a, b) => a - b).map((v) => w.word.hex(BigInt(v) << shift));
   events.forEach((e, i) => {
     if (rows.length >= limit) return void omitted++;
-    const prev = events[i - 1];
     // A speculative fill is traced as a fill followed by 'spec': keep one row.
     if (e.t === 'tlb' && e.what === 'fill' && events[i + 1]?.t === 'tlb') {
       const s = events[i + 1] as Extract<TraceEvent, { t: 'tlb' }>;
@@ -236,7 +266,7 @@ export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, li
     if (ia !== undefined && 'cpu' in e && state[e.cpu]!.irqs !== ia) upd(e.cpu, (s) => ({ ...s, irqs: ia }));
     const site = e.t === 'step' ? allSites()[e.site] : undefined;
     rows.push({
-      step: e.t === 'step' ? e.i : (prev?.i ?? e.i),
+      step: e.i,
       cpu,
       ctx,
       kind: e.t,

@@ -31,6 +31,8 @@ export interface Handle {
   readonly life: Lifecycle;
   /** An unmap of it has started (a second one is misuse). */
   claimed: boolean;
+  /** Step at which the user's (first) unmap call returned. */
+  unmappedAt?: number;
 }
 
 /** Called after an API call returns, for trace postconditions (vm_unmap_aliases). */
@@ -135,12 +137,20 @@ export class Harness {
       case 'vm_unmap_ram_count': {
         const h = this.handles.get(op.h);
         if (h === undefined) return 'skipped';
+        const wrongCount = op.op === 'vm_unmap_ram_count' && op.count !== h.count && (this.variant.features ?? []).includes('percpu-blocks');
         if (h.life.stateName === 'live' && !h.claimed) {
           if (op.op === 'unmap_again') yield* this.unmap(k, h, h.count, false);
-        } else if (h.life.stateName !== 'released') return 'skipped';
+        } else if (h.life.stateName !== 'released' || wrongCount) return 'skipped';
         const count = op.op === 'vm_unmap_ram_count' ? op.count : h.count;
+        // A "wrong" count equal to the mapped one, or a count the variant's API does not
+        // take (vanilla maps vm_unmap_ram onto vunmap), is no misuse.
+        if (op.op === 'vm_unmap_ram_count' && (count === h.count || !(this.variant.features ?? []).includes('percpu-blocks'))) {
+          if (h.life.stateName === 'live' && !h.claimed) yield* this.unmap(k, h, h.count, false);
+          return 'ok';
+        }
         this.misuseOps++;
         this.w.reach('misuse');
+        this.w.note('F14');
         yield* this.unmap(k, h, count, true);
         return 'misused';
       }
@@ -188,6 +198,7 @@ export class Harness {
       k.ctx.misuse = false;
     }
     h.life.send(MH_EV.UNMAP_DONE);
+    if (!again) h.unmappedAt = this.w.stepNo;
     if (!again && h.kind !== 'vmalloc') for (const p of h.pages) this.w.mm.livePages.delete(p);
   }
 

@@ -87,7 +87,7 @@ export class World {
    * Ghost notes: hazardous C paths the run took (e.g. 'F9' when __get_vm_area_node's static
    * `va` was overwritten under it). They never change behaviour; they classify findings.
    */
-  readonly notes = new Set<string>();
+  readonly notes = new Map<string, number>();
   /** Global step counter. */
   stepNo = 0;
   /** The CPU whose step is executing (-1 between steps), for attributing hardware events. */
@@ -169,6 +169,11 @@ export class World {
   /** Hook: an atomic counter changed. */
   atomicChanged(_a: Atomic): void {
     this.dirty = true;
+  }
+
+  /** Record a ghost note (first occurrence wins). */
+  note(id: string): void {
+    if (!this.notes.has(id)) this.notes.set(id, this.stepNo);
   }
 
   /** Mark a sometimes-property as reached. */

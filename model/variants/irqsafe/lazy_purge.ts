@@ -56,7 +56,7 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
   BUG_ON(k, in_interrupt(k), P.bug, 'in_interrupt()');
   if (!sync && !force_flush) {
     if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) {
-      k.w.notes.add('F7'); // ghost: this purge gave up because another is running
+      k.w.note('F7'); // ghost: this purge gave up because another is running
       return;
     }
   } else yield* spin_lock(k, g.purge_lock, P.lock);

@@ -60,7 +60,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
       } while (n);
       if (!first) {
         // ghost: the hole below the lowest area is taken without checking its size
-        if (W.add(addr, size) > (firstNode(k)?.va_start ?? W.max)) k.w.notes.add('F1');
+        if (W.add(addr, size) > (firstNode(k)?.va_start ?? W.max)) k.w.note('F1');
         break found;
       }
       if (first.va_end < addr) {
@@ -71,7 +71,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
       while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
         const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
-        if (addr < before) k.w.notes.add('F5'); // ghost: ALIGN wrapped past ULONG_MAX
+        if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
@@ -91,6 +91,8 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
       recordAllocFailure(k, size, align, vstart, vend);
       return EBUSY;
     }
+    if (W.add(addr, size) < addr) k.w.note('F5'); // ghost: addr + size wrapped past ULONG_MAX
+    if ((align & (align - 1n)) !== 0n) k.w.note('F6'); // ghost: ALIGN with a non-power-of-two
     BUG_ON(k, (addr & (align - 1n)) !== 0n, A.bug_align, 'addr & (align-1)');
     va.va_start = addr;
     va.va_end = W.add(addr, size);

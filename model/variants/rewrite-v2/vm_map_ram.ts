@@ -63,7 +63,7 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
 
 /** Ghost: a block with dirty parts that is off its vbq->free will not be walked (F3). */
 export function noteUnwalkedDirtyBlocks(k: K): void {
-  for (const [, vb] of G(k).vmap_block_tree.entries()) if (vb.dirty > 0n && vb.free_list.next === vb.free_list) k.w.notes.add('F3');
+  for (const [, vb] of G(k).vmap_block_tree.entries()) if (vb.dirty > 0n && vb.free_list.next === vb.free_list) k.w.note('F3');
 }
 
 const UR = sites('vm_unmap_ram', {

@@ -101,7 +101,7 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   area.addr = (g.static_va as VmapArea).va_start;
   area.size = size;
   yield GA.priv;
-  if (g.static_va !== va) k.w.notes.add('F9'); // ghost: another CPU overwrote the static
+  if (g.static_va !== va) k.w.note('F9'); // ghost: another CPU overwrote the static
   (g.static_va as VmapArea).private_ = area;
   yield GA.flag;
   (g.static_va as VmapArea).flags |= VM_VM_AREA;

@@ -1,0 +1,112 @@
+/**
+ * Write every report of an audit (HTML, JUnit XML, Markdown summary, raw JSON) and render
+ * the terminal summary: a kernel-style splat per failure, then a compact matrix.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditResult } from '../explore/audit';
+import { campaignByName } from '../explore/campaigns';
+import { runScenario } from '../explore/check';
+import type { CounterexampleFile } from '../counterexamples/format';
+import { replayFile } from '../counterexamples/replay';
+import { variantByName } from '../model/variants/registry';
+import { renderHtml } from './html';
+import { renderJUnit } from './junit';
+import { counterexampleEntries, failureKey, matrixCell, matrixProperties, renderMarkdown, verdict } from './markdown';
+import { timelineOf, type MapSnapshot, type Timeline } from './timeline';
+
+export { renderHtml } from './html';
+export { renderJUnit } from './junit';
+export { renderMarkdown } from './markdown';
+export { timelineOf, type Timeline } from './timeline';
+
+/** JSON.stringify replacer: bigints become hex strings. */
+export function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? (value < 0n ? '-0x' + (-value).toString(16) : '0x' + value.toString(16)) : value;
+}
+
+/** Replay a counterexample with the trace on and build its timeline, with the map right after the violating step. */
+export function replayTimeline(ce: CounterexampleFile, name = 'counterexample'): Timeline {
+  const rep = replayFile(ce, name);
+  const w = rep.outcome.result.world;
+  const variant = variantByName(ce.variant);
+  const viol = w.trace.events.find((e) => e.t === 'violation' && e.property === ce.property);
+  let snap: MapSnapshot | undefined;
+  if (viol !== undefined) {
+    // Same scenario, stopped after the violating step and without teardown: the map a
+    // reader wants (the full replay's final map is usually empty after teardown).
+    const o = runScenario(variant, campaignByName(ce.campaign), ce.scenario, { trace: false, teardown: false, maxSteps: viol.i });
+    const end = o.result.ending;
+    const label =
+      end === 'step-limit' ? `right after step ${viol.i}, where ${ce.property} broke` : end === 'done' ? `when the programs finished, before teardown (${ce.property} broke at step ${viol.i})` : `at the ${end} (step ${o.result.steps})`;
+    snap = { w: o.result.world, view: variant.view(o.result.world), label };
+  }
+  return timelineOf(w, variant.view(w), snap);
+}
+
+/** Write report.html, junit.xml, summary.md and result.json into `outDir`; returns their paths. */
+export function writeReports(r: AuditResult, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const timelines: Record<string, Timeline> = {};
+  for (const e of counterexampleEntries(r)) {
+    try {
+      timelines[e.key] = replayTimeline(e.ce, e.key);
+    } catch {
+      // Not replayable (unknown variant, changed campaign): the page shows the recorded trace.
+    }
+  }
+  const files: [string, string][] = [
+    ['report.html', renderHtml(r, timelines)],
+    ['junit.xml', renderJUnit(r)],
+    ['summary.md', renderMarkdown(r)],
+    ['result.json', JSON.stringify(r, bigintReplacer, 2) + '\n'],
+  ];
+  return files.map(([name, text]) => {
+    const p = join(outDir, name);
+    writeFileSync(p, text);
+    return p;
+  });
+}
+
+const TRACE_LINES = 400;
+
+function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
+  const cell = r.cells.find((c) => c.variant === f.variant && c.campaign === f.campaign && c.property === f.property);
+  const recorded = cell?.counterexample;
+  const ce = f.counterexample ?? (recorded ? r.counterexamples[recorded] : undefined);
+  const where = f.campaign === '*' ? 'any campaign' : `campaign ${f.campaign}`;
+  const what = { 'unexpected-violation': `unexpected violation of ${f.property}`, 'not-reproduced': `${f.property} no longer reproduced`, unreached: `${f.property} never reached`, 'bad-counterexample': `bad counterexample for ${f.property}` }[f.kind];
+  const out = ['------------[ cut here ]------------', `WARNING: vmapcheck: ${what} on ${f.variant} (${where})`, f.detail];
+  if (ce !== undefined) {
+    const v = ce.violation;
+    out.push(`CPU: ${v.cpu} Context: ${v.context} ${v.fn}${v.stmt ? ': ' + v.stmt : ''}`, `Violation: ${v.message}`);
+    if (v.frames.length > 0) out.push('Call Trace:', ...[...v.frames].reverse().map((fr) => ` ${fr}`));
+    if (ce.finding) out.push(`Finding ${ce.finding}: ${ce.explanation ?? ''}`);
+    out.push(`Counterexample: ${f.counterexample ? `${failureKey(f)} (record it: vmapcheck discover --variant ${f.variant} --campaign ${f.campaign} --write)` : recorded}`);
+    out.push(`${ce.stats.ops} ops, ${ce.stats.contextSwitches} context switches, ${ce.stats.steps} steps`);
+    out.push(...ce.trace.slice(0, TRACE_LINES).map((l) => l.trimEnd()));
+    if (ce.trace.length > TRACE_LINES) out.push(`... ${ce.trace.length - TRACE_LINES} more trace lines in report.html`);
+  }
+  out.push('---[ end trace ]---');
+  return out;
+}
+
+/** The terminal summary: a kernel-style splat per failure, then a compact variant × property matrix and the verdict. */
+export function terminalSummary(r: AuditResult): string {
+  const out: string[] = [];
+  for (const f of r.failures) out.push(...splat(r, f), '');
+  const props = matrixProperties(r);
+  const some = [...new Set(r.sometimes.map((s) => s.property))];
+  const w0 = Math.max(8, ...props.map((p) => p.length), ...some.map((p) => `${p} (sometimes)`.length)) + 2;
+  const cols = r.variants.map((v) => Math.max(v.length, 3) + 2);
+  const line = (name: string, cells: string[]): string => (name.padEnd(w0) + cells.map((c, i) => c.padEnd(cols[i]!)).join('')).trimEnd();
+  out.push(line('property', [...r.variants]), line('-'.repeat(w0 - 2), cols.map((n) => '-'.repeat(n - 2))));
+  for (const p of props) out.push(line(p, r.variants.map((v) => matrixCell(r, v, p).mark)));
+  const reached = (v: string, p: string): string => {
+    const n = r.sometimes.find((s) => s.variant === v && s.property === p)?.reached;
+    return n === undefined ? '–' : n === 0 ? '‼ 0' : String(n);
+  };
+  for (const p of some) out.push(line(`${p} (sometimes)`, r.variants.map((v) => reached(v, p))));
+  out.push('✓ holds  ✗ violated as expected  ‼ failure  (sometimes: runs that reached it)', '', `vmapcheck audit: ${verdict(r)}`);
+  return out.join('\n') + '\n';
+}
