@@ -53,14 +53,14 @@ const base = {
 
 /** The named campaigns, in the order CI runs them. */
 export const CAMPAIGNS: readonly Campaign[] = [
-  { ...base, name: 'tiny-1cpu', description: 'one CPU, sequential programs: deterministic allocator and flush logic', layout: 'tiny', cpus: 1, maxOps: 14, runs: 250, seed: 1001, spec: false },
-  { ...base, name: 'tiny-2cpu', description: 'two CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 2, maxOps: 12, runs: 250, seed: 1002 },
-  { ...base, name: 'tiny-3cpu', description: 'three CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 3, maxOps: 12, runs: 150, seed: 1003 },
-  { ...base, name: 'tiny-irq', description: 'two CPUs; frees and maps also injected from hardirq/softirq context', layout: 'tiny', cpus: 2, maxOps: 10, runs: 200, seed: 1004, irqOps: [...FREES, ...MAPS], irqKinds: ['hardirq', 'softirq'] },
-  { ...base, name: 'tiny-faults', description: 'two CPUs with allocation failures injected', layout: 'tiny', cpus: 2, maxOps: 10, runs: 150, seed: 1005, faults: true },
-  { ...base, name: 'tiny-misuse', description: 'one CPU; deliberate misuse: double unmap, wrong vm_unmap_ram count', layout: 'tiny', cpus: 1, maxOps: 10, runs: 150, seed: 1006, kinds: [...NORMAL, 'unmap_again', 'vm_unmap_ram_count'], spec: false },
-  { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, maxPages: 12, runs: 200, seed: 1007, spec: false },
-  { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 150, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
+  { ...base, name: 'tiny-1cpu', description: 'one CPU, sequential programs: deterministic allocator and flush logic', layout: 'tiny', cpus: 1, maxOps: 14, runs: 1000, seed: 1001, spec: false },
+  { ...base, name: 'tiny-2cpu', description: 'two CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 2, maxOps: 12, runs: 1000, seed: 1002 },
+  { ...base, name: 'tiny-3cpu', description: 'three CPUs, arbitrary interleavings and speculative TLB fills', layout: 'tiny', cpus: 3, maxOps: 12, runs: 600, seed: 1003 },
+  { ...base, name: 'tiny-irq', description: 'two CPUs; frees and maps also injected from hardirq/softirq context', layout: 'tiny', cpus: 2, maxOps: 10, runs: 800, seed: 1004, irqOps: [...FREES, ...MAPS], irqKinds: ['hardirq', 'softirq'] },
+  { ...base, name: 'tiny-faults', description: 'two CPUs with allocation failures injected', layout: 'tiny', cpus: 2, maxOps: 10, runs: 600, seed: 1005, faults: true },
+  { ...base, name: 'tiny-misuse', description: 'one CPU; deliberate misuse: double unmap, wrong vm_unmap_ram count', layout: 'tiny', cpus: 1, maxOps: 10, runs: 600, seed: 1006, kinds: [...NORMAL, 'unmap_again', 'vm_unmap_ram_count'], spec: false },
+  { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, maxPages: 12, runs: 800, seed: 1007, spec: false },
+  { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 600, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
 ];
 
 /** API calls the irq audit injects, and the contexts it tries them in. */
