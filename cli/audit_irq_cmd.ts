@@ -8,6 +8,8 @@ import type { Variant } from '../model/variants/variant';
 import { auditIrq, type IrqVerdict } from '../explore/irq_audit';
 import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
 import { counterexamplePath } from '../counterexamples/build';
+import { MANIFEST_FORMAT, MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
+import { existsSync } from 'node:fs';
 
 /** The verdict table as text. */
 export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
@@ -23,19 +25,24 @@ export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
 /** Run the irq audit command. */
 export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[]): number {
   const out = (flags.out as string | undefined) ?? 'out';
+  const write = flags.write === true;
+  const manifest: Manifest = existsSync(MANIFEST_PATH) ? readManifest() : { format: MANIFEST_FORMAT, variants: {} };
   mkdirSync(`${out}/irq`, { recursive: true });
   for (const v of variants) {
     const verdicts = auditIrq(v, flags.runs as number | undefined, (l) => console.log(l));
     console.log(irqTable(v.name, verdicts));
     for (const r of verdicts) {
+      const entry = ((manifest.variants[v.name] ??= {})[r.campaign] = { violated: {} as Record<string, string> });
       for (const p of r.problems) {
         if (p.counterexample === null) continue;
-        const path = `${out}/irq/${counterexamplePath(v.name, r.campaign, p.property).replace('counterexamples/', '')}`;
+        const path = write ? counterexamplePath(v.name, r.campaign, p.property) : `${out}/irq/${counterexamplePath(v.name, r.campaign, p.property).replace('counterexamples/', '')}`;
+        entry.violated[p.property] = path;
         writeFileSync(path, JSON.stringify(p.counterexample, null, 1) + '\n');
         console.log(`------------[ cut here ]------------\n${v.name}: ${r.call} in ${r.context}: ${p.property} (${p.count} runs)\n${p.message}\n  shrunk: ${p.counterexample.stats.ops} ops, ${p.counterexample.stats.contextSwitches} switches -> ${path}\n---[ end trace ]---`);
       }
     }
     writeFileSync(`${out}/irq/${v.name}.md`, irqTable(v.name, verdicts) + '\n');
   }
+  if (write) writeManifest(manifest);
   return 0;
 }

@@ -73,14 +73,19 @@ export type IrqContext = (typeof IRQ_CONTEXTS)[number];
 /** The campaign that audits `call` in `ctx`: two CPUs of normal programs plus the call there. */
 export function irqCampaign(call: OpKind, ctx: IrqContext): Campaign {
   const irq = ctx !== 'irqs-off';
+  const maker: Partial<Record<OpKind, OpKind>> = { vunmap: 'vmap', vfree: 'vmalloc', vm_unmap_ram: 'vm_map_ram' };
+  const pair = maker[call];
+  // Weight the audited call and the op that creates its handle, so most runs exercise it.
+  const kinds: OpKind[] = [...(pair ? [pair, pair, pair] : []), ...(irq ? [] : [call, call]), ...NORMAL];
   return {
     ...base,
+    kinds,
     name: `irq-${ctx}-${call}`,
     description: `${call} called ${irq ? `from ${ctx} context` : 'in process context with irqs disabled'}, other CPUs running normal programs`,
     layout: 'tiny',
     cpus: 2,
     maxOps: 8,
-    runs: 120,
+    runs: 400,
     seed: 2000 + IRQ_CALLS.indexOf(call) * 10 + IRQ_CONTEXTS.indexOf(ctx),
     irqOps: irq ? [call] : [],
     irqKinds: irq ? [ctx] : ['hardirq'],

@@ -35,8 +35,10 @@ function matrixHtml(r: AuditResult, anchors: Anchors): string {
     const cells = r.variants.map((v) => {
       const c = matrixCell(r, v, p);
       const title = c.status === 'holds' ? `holds in all ${c.campaigns} campaign(s)` : c.status === 'not-run' ? 'not evaluated' : c.parts.map((x) => `${x.campaign}: ${x.label}`).join('; ');
-      const parts = c.parts.map((x) => link(anchors, x.key, `${x.campaign}: ${x.label}`)).join('');
-      return `<td class="c ${c.status}" title="${esc(title)}"><span class="mark">${c.mark}</span>${parts}</td>`;
+      const labels = [...new Set(c.parts.map((x) => x.label))].join('; ');
+      const links = c.parts.map((x) => link(anchors, x.key, x.campaign)).join(' ');
+      const detail = labels ? `<span class="lbl">${esc(labels)}</span><span class="cps">${links}</span>` : '';
+      return `<td class="c ${c.status}" title="${esc(title)}"><span class="mark">${c.mark}</span>${detail}</td>`;
     });
     return `<tr><th title="${esc(forbids)}"><code>${esc(p)}</code><span class="sub">${esc(forbids)}</span></th>${cells.join('')}</tr>`;
   });
@@ -110,7 +112,7 @@ export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>):
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>vmapcheck audit: ${esc(v)}</title>`,
     `<style>${CSS}</style></head><body>`,

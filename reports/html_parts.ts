@@ -15,10 +15,8 @@ function tlbHtml(s: CpuState): string {
 function stateHtml(s: CpuState, tlb: boolean): string {
   const parts: string[] = [];
   if (!s.irqs) parts.push('<span class="io">irqs off</span>');
-  for (const l of s.locks) {
-    const title = `${l.how} in ${l.ctx}, taken with irqs ${l.irqsOn ? 'on' : 'off'}`;
-    parts.push(`<span class="lk${l.irqsOn ? '' : ' irqoff'}" title="${esc(title)}">${esc(l.name)}${l.irqsOn ? '' : ' ⊘'}</span>`);
-  }
+  // How each lock was taken is on the row that took it; here just the name (⊘: irqs were off).
+  for (const l of s.locks) parts.push(l.irqsOn ? `<span class="lk">${esc(l.name)}</span>` : `<span class="lk irqoff">${esc(l.name)} ⊘</span>`);
   const st = parts.length > 0 ? `<span class="st">${parts.join('')}</span>` : '';
   return st + (tlb ? tlbHtml(s) : '');
 }
@@ -26,13 +24,14 @@ function stateHtml(s: CpuState, tlb: boolean): string {
 /** The executing CPU's cell content for a row. */
 function rowText(r: Row): string {
   const ctx = r.ctx && r.ctx !== 'process' && r.kind !== 'irq' ? `<span class="ctx">${esc(r.ctx)}</span>` : '';
-  if (r.fn !== undefined) return `${ctx}<span class="fn">${esc(r.fn)}</span>: <code>${esc(r.stmt ?? '')}</code>`;
+  if (r.fn !== undefined) return `${ctx}<b>${esc(r.fn)}</b>: <code>${esc(r.stmt ?? '')}</code>`;
   return `${ctx}${esc(r.text)}`;
 }
 
-/** Class of a CPU column in a row where that CPU is not the one acting. */
-function idleClass(s: CpuState): string {
-  return [s.irqs ? '' : 'off', s.locks.length > 0 ? 'held' : ''].filter(Boolean).join(' ');
+/** The cell of a CPU column in a row where that CPU is not the one acting. */
+function idleCell(s: CpuState): string {
+  const cls = [s.irqs ? '' : 'off', s.locks.length > 0 ? 'held' : ''].filter(Boolean).join(' ');
+  return cls ? `<td class="${cls}"></td>` : '<td></td>';
 }
 
 /** Events a statement causes on its own CPU in the same step, shown inside the statement's row. */
@@ -58,7 +57,7 @@ function stateRow(label: string, after: readonly CpuState[]): string {
 export function timelineTable(t: Timeline, property: string, anchor: string): string {
   const cols = Array.from({ length: t.cpus }, (_, c) => `<th>cpu${c}</th>`).join('');
   const out: string[] = [
-    `<div class="legend"><span><span class="lk">lock</span> held after the row (⊘: taken with irqs off; hover for how)</span><span><span class="io">irqs off</span> after the row</span><span>hatched: that CPU has irqs off</span><span>blue edge: that CPU holds locks</span></div>`,
+    `<div class="legend"><span><span class="lk">lock</span> held after the row (⊘: taken with irqs off)</span><span><span class="io">irqs off</span> after the row</span><span>hatched: that CPU has irqs off</span><span>blue edge: that CPU holds locks</span></div>`,
     `<table class="tl"><thead><tr><th style="width:4.5em">step</th>${cols}</tr></thead><tbody>`,
   ];
   let mainSeen = false;
@@ -76,7 +75,7 @@ export function timelineTable(t: Timeline, property: string, anchor: string): st
     }
     const notes = g.slice(1).map((x) => `<div class="note k-${x.kind}">${esc(x.text)}</div>`).join('');
     const tlb = g.some((x) => x.tlbChanged.includes(r.cpu));
-    const cells = last.after.map((s, c) => (c === r.cpu ? `<td class="x">${stateHtml(s, false)}${rowText(r)}${notes}${tlb ? tlbHtml(s) : ''}</td>` : `<td class="${idleClass(s)}"></td>`));
+    const cells = last.after.map((s, c) => (c === r.cpu ? `<td class="x">${stateHtml(s, false)}${rowText(r)}${notes}${tlb ? tlbHtml(s) : ''}</td>` : idleCell(s)));
     out.push(`<tr class="k-${r.kind}"><td class="n">${r.step}</td>${cells.join('')}</tr>`);
   }
   const end = t.rows.at(-1);

@@ -35,7 +35,7 @@ th{background:#f6f8fa;font-weight:600}td.num{text-align:right;font-variant-numer
 .sub{display:block;color:var(--mut);font-size:12px;font-weight:400}
 .holds{background:var(--okbg);color:var(--ok)}.expected{background:var(--expbg);color:var(--exp)}
 .unexpected{background:var(--badbg);color:var(--bad);font-weight:600}.not-run{color:var(--mut)}
-.matrix td.c{text-align:center;min-width:110px}.matrix td.c a{display:block;font-size:12px;font-weight:400}
+.matrix td.c{text-align:center;min-width:110px}.matrix td.c .lbl{display:block;font-size:11px}.matrix td.c .cps{display:block;font-size:12px;font-weight:400}.matrix td.c a{white-space:nowrap;margin:0 2px}
 .mark{font-size:16px}
 details{margin:6px 0}summary{cursor:pointer;font-weight:600}
 section.ce{border:1px solid var(--line);border-radius:6px;padding:4px 14px 12px;margin:14px 0}

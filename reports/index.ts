@@ -10,14 +10,19 @@ import { runScenario } from '../explore/check';
 import type { CounterexampleFile } from '../counterexamples/format';
 import { replayFile } from '../counterexamples/replay';
 import { variantByName } from '../model/variants/registry';
+import { PROPERTIES } from '../properties/index';
 import { renderHtml } from './html';
 import { renderJUnit } from './junit';
 import { counterexampleEntries, failureKey, matrixCell, matrixProperties, renderMarkdown, verdict } from './markdown';
 import { timelineOf, type MapSnapshot, type Timeline } from './timeline';
 
+/** The HTML page (re-exported for the CLI). */
 export { renderHtml } from './html';
+/** The JUnit XML (re-exported for the CLI). */
 export { renderJUnit } from './junit';
+/** The Markdown CI summary (re-exported for the CLI). */
 export { renderMarkdown } from './markdown';
+/** The structured trace of a run (re-exported for the CLI). */
 export { timelineOf, type Timeline } from './timeline';
 
 /** JSON.stringify replacer: bigints become hex strings. */
@@ -96,7 +101,8 @@ export function terminalSummary(r: AuditResult): string {
   const out: string[] = [];
   for (const f of r.failures) out.push(...splat(r, f), '');
   const props = matrixProperties(r);
-  const some = [...new Set(r.sometimes.map((s) => s.property))];
+  const order = PROPERTIES.map((p) => p.name);
+  const some = [...new Set(r.sometimes.map((s) => s.property))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const w0 = Math.max(8, ...props.map((p) => p.length), ...some.map((p) => `${p} (sometimes)`.length)) + 2;
   const cols = r.variants.map((v) => Math.max(v.length, 3) + 2);
   const line = (name: string, cells: string[]): string => (name.padEnd(w0) + cells.map((c, i) => c.padEnd(cols[i]!)).join('')).trimEnd();

@@ -43,6 +43,8 @@ export class Harness {
   readonly handles = new Map<number, Handle>();
   /** Ids of ops that have finished (successfully or not). */
   readonly completed = new Set<number>();
+  /** Ids of ops whose API call began (it may have ended in a BUG). */
+  readonly started = new Set<number>();
   /** Ids of ops present in some program. */
   readonly present = new Set<number>();
   /** Misuse ops executed. */
@@ -81,6 +83,7 @@ export class Harness {
     const start = w.stepNo;
     k.ctx.call = opText(op);
     k.ctx.callSteps = 0;
+    this.started.add(op.id);
     w.trace.push({ t: 'call', i: start, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'begin' });
     const result = yield* this.dispatch(k, op);
     w.trace.push({ t: 'call', i: w.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'end', result });
