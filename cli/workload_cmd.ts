@@ -13,6 +13,8 @@ import { VARIANTS } from '../model/variants/registry';
 import type { Variant } from '../model/variants/variant';
 import { checksFor, SAFETY } from '../properties/index';
 import { WORKLOADS, generate, type Generated, type Workload } from '../explore/workloads';
+import type { Violation } from '../model/engine/violation';
+import { classify } from '../counterexamples/findings';
 import { UsageError } from './args';
 
 /** Flags of `vmapcheck workload`, already parsed. */
@@ -37,6 +39,7 @@ export interface Row {
   readonly variant: string;
   readonly layout: string;
   readonly cpus: number;
+  readonly mode: string;
   readonly ops: number;
   readonly unmaps: number;
   readonly steps: number;
@@ -44,15 +47,16 @@ export interface Row {
   readonly ms: number;
   /** During the programs (teardown excluded). */
   readonly work: Counters;
-  /** Teardown only: unmap leftovers, vm_unmap_aliases. */
+  /** After the last program call returned: the teardown (unmap leftovers, vm_unmap_aliases). */
   readonly teardown: Counters;
   readonly blocksCreated: number;
   readonly blocksFreed: number;
+  /** Property names broken, with the finding id (docs/findings.md) where classified. */
+  readonly violations: readonly string[];
   /** Max over API-call returns of the pages the layer's areas cover (lazily freed ones included). */
   readonly peakKva: number;
   /** Null for a variant without vmap_lazy_nr. */
   readonly lazyPeak: number | null;
-  readonly violations: readonly string[];
   readonly ending: string;
 }
 
@@ -61,6 +65,12 @@ const MAX_STEPS = 100_000_000;
 const MAX_CALL_STEPS = 1_000_000;
 
 const counters = (w: World): Counters => ({ flushes: w.mm.flushes, ipis: w.mm.ipis, purges: w.metrics.purges });
+
+/** `[F9]`: the catalogued C-level finding a violation belongs to, or '' when unclassified. */
+function findingOf(variant: Variant, v: Violation, w: World): string {
+  const f = classify(variant.name, v.property, v.splat.message, v.splat.fn, w.notes);
+  return f === null ? '' : `[${f.id}]`;
+}
 
 /** Median of a non-empty list. */
 function median(xs: readonly number[]): number {
@@ -108,6 +118,7 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
       variant: variant.name,
       layout: layout.name,
       cpus,
+      mode: gen.mode,
       ops: gen.ops,
       unmaps: gen.unmaps,
       steps: res.steps,
@@ -118,14 +129,14 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
       blocksFreed: w.metrics.blocksFreed,
       peakKva: peak,
       lazyPeak: (variant.features ?? []).includes('lazy-purge') ? w.metrics.lazyPeak : null,
-      violations: [...new Set(w.violations.map((v) => v.property))].sort(),
+      violations: [...new Set(w.violations.map((v) => `${v.property}${findingOf(variant, v, w)}`))].sort(),
       ending: res.ending,
     };
   }
   return { ...row!, ms: median(times) };
 }
 
-const HEAD = ['workload', 'variant', 'layout', 'cpus', 'ops', 'steps', 'ms', 'steps/s', 'flush', 'ipi', 'fl/unmap', 'purge', 'td f/i/p', 'blk+', 'blk-', 'peakKVA', 'lazyPk', 'violations'];
+const HEAD = ['workload', 'variant', 'layout', 'mode', 'cpus', 'ops', 'steps', 'ms', 'steps/s', 'flush', 'ipi', 'fl/unmap', 'purge', 'td f/i/p', 'blk+', 'blk-', 'peakKVA', 'lazyPk', 'violations'];
 
 /** The rows as an aligned text table (numbers right-aligned). */
 export function formatTable(rows: readonly Row[]): string {
@@ -133,6 +144,7 @@ export function formatTable(rows: readonly Row[]): string {
     r.workload,
     r.variant,
     r.layout,
+    r.mode === 'performance' ? 'perf' : r.mode,
     String(r.cpus),
     String(r.ops),
     String(r.steps),
@@ -147,10 +159,10 @@ export function formatTable(rows: readonly Row[]): string {
     String(r.blocksFreed),
     String(r.peakKva),
     r.lazyPeak === null ? '-' : String(r.lazyPeak),
-    [...r.violations, ...(r.ending === 'done' ? [] : [`[${r.ending}]`])].join(',') || '-',
+    [...r.violations, ...(r.ending === 'done' ? [] : [`(${r.ending})`])].join(',') || '-',
   ]);
   const width = HEAD.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const left = new Set([0, 1, 2, HEAD.length - 1]);
+  const left = new Set([0, 1, 2, 3, HEAD.length - 1]);
   const line = (c: readonly string[]): string => c.map((x, i) => (left.has(i) ? x.padEnd(width[i]!) : x.padStart(width[i]!))).join('  ').trimEnd();
   return [line(HEAD), ...cells.map(line)].join('\n');
 }
@@ -161,6 +173,8 @@ export interface TableOptions {
   readonly variants: readonly Variant[];
   readonly layouts: readonly Layout[];
   readonly cpus: number;
+  /** Schedules to run each workload under (stress needs cpus > 1 to interleave anything). */
+  readonly modes: readonly ('performance' | 'stress')[];
   /** Loops per CPU per workload name (default: each workload's defaultLoops). */
   readonly loops?: (wl: Workload) => number;
   readonly repeats: number;
@@ -179,19 +193,21 @@ export function workloadTable(o: TableOptions): Row[] {
     o.log(`${layout.name}: vmalloc space ${space} pages, lazy_max_pages() = ${lazy} pages at ${o.cpus} CPU(s)`);
   }
   for (const wl of runnable) {
-    for (const layout of o.layouts) {
-      const opts = { cpus: o.cpus, layout, ...(o.loops ? { loops: o.loops(wl) } : {}), ...(o.junkDivisor ? { junkDivisor: o.junkDivisor } : {}), ...(o.busyDivisor ? { busyDivisor: o.busyDivisor } : {}) };
-      const gen = generate(wl, opts);
-      const sizes = Object.entries(gen.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
-      o.log(`  ${wl.name} on ${layout.name}: ${gen.mode} mode, ${o.cpus} CPU(s), per CPU ${sizes}, ${gen.ops} ops, ${gen.scenario.schedule.length} schedule choices`);
-      for (const v of o.variants) rows.push(measure(wl, v, layout, o.cpus, gen, o.repeats));
+    for (const mode of o.modes) {
+      for (const layout of o.layouts) {
+        const opts = { cpus: o.cpus, layout, mode, ...(o.loops ? { loops: o.loops(wl) } : {}), ...(o.junkDivisor ? { junkDivisor: o.junkDivisor } : {}), ...(o.busyDivisor ? { busyDivisor: o.busyDivisor } : {}) };
+        const gen = generate(wl, opts);
+        const sizes = Object.entries(gen.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+        o.log(`  ${wl.name} on ${layout.name}: ${gen.mode} mode, ${o.cpus} CPU(s), per CPU ${sizes}, ${gen.ops} ops, ${gen.scenario.schedule.length} schedule choices`);
+        for (const v of o.variants) rows.push(measure(wl, v, layout, o.cpus, gen, o.repeats));
+      }
     }
   }
   o.log('');
   o.log(formatTable(rows));
   o.log('');
-  o.log(`flush/ipi/purge: during the programs; fl/unmap = flushes per vfree/vunmap/vm_unmap_ram; td f/i/p: flushes/IPIs/purges of the teardown (leftover unmaps + vm_unmap_aliases);`);
-  o.log(`blk+/blk-: vmap blocks created/freed; peakKVA: max pages covered by the layer's areas (lazily freed included, guard pages included) at an API-call return; lazyPk: vmap_lazy_nr peak; ms: median of ${o.repeats} run(s).`);
+  o.log(`flush/ipi/purge: during the programs; fl/unmap = flushes per vfree/vunmap/vm_unmap_ram; td f/i/p: flushes/IPIs/purges after the last program call returned (teardown: leftover unmaps, vm_unmap_aliases);`);
+  o.log(`violations: property[finding id of docs/findings.md]; blk+/blk-: vmap blocks created/freed; peakKVA: max pages covered by the layer's areas (lazily freed included, guard pages included) at an API-call return; lazyPk: vmap_lazy_nr peak; ms: median of ${o.repeats} run(s).`);
   for (const wl of o.workloads.filter((x) => x.body === null)) o.log(`${wl.name}: skipped — ${wl.why}`);
   return rows;
 }
@@ -213,6 +229,7 @@ export function runWorkload(flags: WorkloadFlags, log: (s: string) => void = con
   for (const l of layouts) if (cpus > l.NR_CPUS) throw new UsageError(`workload: --cpus ${cpus} exceeds NR_CPUS=${l.NR_CPUS} of layout ${l.name} (num_online_cpus() <= NR_CPUS)`);
   if (flags.loops !== undefined && (!Number.isInteger(flags.loops) || flags.loops < 0)) throw new UsageError(`workload: --loops must be a non-negative integer, not ${flags.loops}`);
   const loops = flags.loops;
-  workloadTable({ workloads, variants, layouts, cpus, repeats: 1, log, ...(loops === undefined ? {} : { loops: () => loops }) });
+  const modes = cpus > 1 ? (['performance', 'stress'] as const) : (['performance'] as const);
+  workloadTable({ workloads, variants, layouts, cpus, modes, repeats: 1, log, ...(loops === undefined ? {} : { loops: () => loops }) });
   return 0;
 }

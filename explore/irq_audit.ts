@@ -42,7 +42,7 @@ export interface IrqVerdict {
 }
 
 /** Audit one call in one context on a variant. */
-export function auditCall(v: Variant, call: OpKind, ctx: IrqContext, runs?: number): IrqVerdict {
+export function auditCall(v: Variant, call: OpKind, ctx: IrqContext, runs?: number, shrink = true): IrqVerdict {
   const c: Campaign = irqCampaign(call, ctx);
   const n = runs ?? c.runs;
   const found = new Map<string, { count: number; message: string; raw: unknown }>();
@@ -62,6 +62,7 @@ export function auditCall(v: Variant, call: OpKind, ctx: IrqContext, runs?: numb
     { seed: c.seed, numRuns: n },
   );
   const problems = [...found.entries()].map(([property, e]) => {
+    if (!shrink) return { property, count: e.count, message: e.message, counterexample: null };
     const scn = toScenario(c, e.raw as Parameters<typeof toScenario>[1]);
     const breaks = (s: typeof scn): boolean => runScenario(v, c, s).violations.some((x) => x.property === property && attributable(x, call, ctx));
     const { scenario } = shrinkScenario(scn, breaks, 800);
