@@ -36,6 +36,8 @@ const LOOPS: Readonly<Record<string, number>> = {
 const loops = (wl: Workload): number => LOOPS[wl.name] ?? wl.defaultLoops;
 
 const t0 = performance.now();
+// Warm-up pass (JIT), not reported: otherwise the first rows pay for compilation.
+workloadTable({ workloads: WORKLOADS, variants: VARIANTS, layouts: [X86_64, X86_32], cpus: CPUS, modes: ['performance', 'stress'], loops: () => 5, repeats: 1, junkDivisor: 4096, busyDivisor: 1000, log: () => {} });
 console.log(`vmapcheck workload benchmark (node ${process.version}, ${process.platform}/${process.arch})`);
 console.log(
   `sizes: loops per CPU ${Object.entries(LOOPS).map(([n, l]) => `${n}=${l}`).join(', ')} (kernel: ${KERNEL_LOOPS}); ` +

@@ -91,7 +91,7 @@ function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timel
     body.push(`<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor));
     if (t.atViolation) body.push(addressMapHtml(t, t.atViolation));
     body.push(addressMapHtml(t, { label: 'at the end of the run (after teardown)', areas: t.areas, blocks: t.blocks }));
-  } else body.push('<p class="sub">Not replayed for this report; the recorded trace:</p>', `<pre>${esc(ce.trace.join('\n'))}</pre>`);
+  } else body.push(`<p class="sub">The timeline is shown for the first counterexample of this finding on ${esc(ce.variant)}; this one replays with <code>npm run vmapcheck -- replay ${esc(e.key)}</code>.</p>`);
   const title = `${ce.variant} / ${ce.campaign} / ${ce.property}`;
   return `<section class="ce${failing ? ' failure' : ''}" id="${esc(anchor)}"><details${failing ? ' open' : ''}><summary>${esc(title)} <span class="sub">${esc(e.key)}${ce.finding ? ' — ' + esc(ce.finding) : ''}</span></summary>\n${body.join('\n')}\n</details></section>`;
 }

@@ -53,7 +53,14 @@ export function replayTimeline(ce: CounterexampleFile, name = 'counterexample'):
 export function writeReports(r: AuditResult, outDir: string): string[] {
   mkdirSync(outDir, { recursive: true });
   const timelines: Record<string, Timeline> = {};
+  // One full timeline per (variant, finding), plus every failure's: 300 timelines would make
+  // a page of tens of megabytes; the others are one `replay` away.
+  const shown = new Set<string>();
   for (const e of counterexampleEntries(r)) {
+    const group = `${e.ce.variant}/${e.ce.finding ?? e.ce.property}`;
+    const failing = r.failures.some((f) => f.counterexample === e.ce);
+    if (shown.has(group) && !failing) continue;
+    shown.add(group);
     try {
       timelines[e.key] = replayTimeline(e.ce, e.key);
     } catch {

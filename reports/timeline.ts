@@ -209,7 +209,7 @@ function irqsAfterEvents(w: World): (boolean | undefined)[] {
 }
 
 /** Build the timeline of a traced run: one row per event (up to `limit`), then the final map. */
-export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, limit = 5000): Timeline {
+export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, limit = 1500): Timeline {
   const n = w.cpus.length;
   const shift = BigInt(w.layout.PAGE_SHIFT);
   const events = w.trace.events;
