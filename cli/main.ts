@@ -17,6 +17,7 @@ import { discover } from './discover';
 import { runReplay } from './replay_cmd';
 import { runAuditIrq } from './audit_irq_cmd';
 import { runPct } from './pct_cmd';
+import { runWorkload, type WorkloadFlags } from './workload_cmd';
 import { CounterexampleError } from '../counterexamples/format';
 
 const COMMON: FlagSpec[] = [
@@ -30,6 +31,16 @@ const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
   discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }, { name: 'pct', kind: 'int', help: 'also run this many PCT runs per campaign (default 0)' }] },
   replay: { help: 'replay a counterexample file: vmapcheck replay counterexamples/X.json', flags: [{ name: 'quiet', kind: 'bool', help: 'no trace, just the verdict' }] },
   'audit-irq': { help: 'irq-safety audit: per API call, safe from hardirq / softirq / irqs-off?', flags: [{ name: 'variant', kind: 'list', help: 'variant(s) to audit (default: all)' }, { name: 'runs', kind: 'int', help: 'runs per call and context (default: the irq campaign budget)' }, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'write', kind: 'bool', help: 'save counterexamples/*.json and record them in expectations.json' }] },
+  workload: {
+    help: "the kernel's lib/test_vmalloc.c workloads on the x86 layouts, with flush/IPI/purge/block metrics",
+    flags: [
+      { name: 'name', kind: 'string', help: 'workload (default: all)' },
+      { name: 'variant', kind: 'list', help: 'variant(s) (default: all)' },
+      { name: 'layout', kind: 'string', help: 'x86-64 or x86-32 (default: both)' },
+      { name: 'loops', kind: 'int', help: 'loops per CPU (default: the workload size)' },
+      { name: 'cpus', kind: 'int', help: 'CPUs (default 2)' },
+    ],
+  },
   pct: { help: 'seeded PCT campaign', flags: [...COMMON, { name: 'seed', kind: 'int', help: 'seed (default 1)' }, { name: 'depth', kind: 'int', help: 'bug depth d (default 3)' }] },
 };
 
@@ -72,6 +83,8 @@ function main(argv: string[]): number {
       return runAuditIrq(flags, pick({ variant: flags.variant }).variants);
     case 'pct':
       return runPct(flags, pick(flags));
+    case 'workload':
+      return runWorkload(flags as WorkloadFlags);
   }
   return 2;
 }

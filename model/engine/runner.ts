@@ -186,7 +186,10 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
   let ending: Ending = 'done';
   try {
     for (;;) {
-      if (w.cpus.every((c) => c.done)) break;
+      if (w.cpus.every((c) => c.done)) {
+        startWork(); // keventd still runs work queued by the last program
+        if (w.cpus.every((c) => c.done)) break;
+      }
       if (w.stepNo >= maxSteps) {
         ending = 'step-limit';
         break;

@@ -11,6 +11,7 @@ import { ALIAS_EV, type AliasTracker } from '../engine/alias';
 import type { Cpu } from './cpu';
 import { WARN_ON, oops } from './assert';
 import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';
+import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } from './irq';
 import { Lock, spin_lock, spin_unlock } from './spinlock';
 
 const S = sites('__pte_alloc_kernel', {
@@ -21,7 +22,11 @@ const S = sites('__pte_alloc_kernel', {
 });
 const F = sites('flush_tlb_kernel_range', {
   ipi: 'on_each_cpu(do_flush_tlb_all, NULL, 1, 1)',
+  warn: 'WARN_ON(irqs_disabled()) in native_smp_call_function_mask',
+  lock: 'spin_lock(&call_lock)',
   wait: 'wait for every CPU to run the flush IPI',
+  unlock: 'spin_unlock(&call_lock)',
+  local: 'local_irq_disable(); func(info); local_irq_enable()',
 });
 
 /** The MM state of one run. */
@@ -32,6 +37,8 @@ export class Mm {
   readonly ptePages = new Set<number>();
   /** `init_mm.page_table_lock` */
   readonly page_table_lock = new Lock('init_mm.page_table_lock', 'init_mm.page_table_lock');
+  /** arch/x86/kernel/smp.c `call_lock`, held by smp_call_function_mask while it waits. */
+  readonly call_lock = new Lock('call_lock', 'call_lock');
   /** Physical pages handed out and not freed. */
   readonly livePages = new Set<number>();
   private nextPfn = 1;
@@ -155,10 +162,13 @@ export function flush_cache_vmap(k: K, start: bigint, end: bigint, mappedStart =
 }
 
 /**
- * `flush_tlb_kernel_range(start, end)`: flush the range on this CPU and IPI every other
- * online CPU, waiting until each has taken the IPI. A CPU with irqs disabled takes it only
- * when it re-enables them, so the caller can deadlock against it (2.6.26's
- * smp_call_function warns when called with irqs disabled for exactly that reason).
+ * `flush_tlb_kernel_range(start, end)` as 2.6.26 x86 does it: on_each_cpu() =
+ * smp_call_function() (WARN_ON(irqs_disabled()), spin_lock(&call_lock), IPI every other
+ * online CPU and wait until each has run the flush, spin_unlock) then
+ * `local_irq_disable(); flush; local_irq_enable()` on this CPU — so a caller that had irqs
+ * disabled returns with them enabled. A CPU with irqs disabled takes the IPI only when it
+ * re-enables them, so the caller can deadlock against it. The range flushed is [start, end)
+ * (the DESIGN's semantics; x86's do_flush_tlb_all flushes everything).
  */
 export function* flush_tlb_kernel_range(k: K, start: bigint, end: bigint, site: Site): Gen {
   yield site;
@@ -166,11 +176,12 @@ export function* flush_tlb_kernel_range(k: K, start: bigint, end: bigint, site: 
   const s = mm.vpn(start);
   const e = mm.vpn(end + (1n << BigInt(mm.PAGE_SHIFT)) - 1n);
   mm.flushes++;
-  const others = k.w.cpus.filter((c) => c !== k.cpu);
-  if (others.length > 0) WARN_ON(k, !k.cpu.irqsEnabled, F.ipi, 'irqs_disabled() in smp_call_function_mask');
-  mm.flushLocal(k.cpu, s, e);
+  preempt_disable(k);
+  WARN_ON(k, !k.cpu.irqsEnabled, F.warn, 'irqs_disabled() in smp_call_function_mask');
+  yield* spin_lock(k, mm.call_lock, F.lock);
   const acks = new Set<Cpu>();
-  for (const c of others) {
+  for (const c of k.w.cpus) {
+    if (c === k.cpu) continue;
     mm.ipis++;
     if (c.irqsEnabled) mm.flushLocal(c, s, e);
     else {
@@ -183,6 +194,12 @@ export function* flush_tlb_kernel_range(k: K, start: bigint, end: bigint, site: 
     yield F.wait;
     k.ctx.wait = null;
   }
+  yield* spin_unlock(k, mm.call_lock, F.unlock);
+  yield F.local;
+  local_irq_disable(k);
+  mm.flushLocal(k.cpu, s, e);
+  local_irq_enable(k);
+  preempt_enable(k);
 }
 
 /** The user touches `addr`: translate through this CPU's TLB, else walk the PTE and fill. */

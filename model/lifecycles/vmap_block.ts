@@ -15,9 +15,9 @@ export type VmapBlockEvent =
   | { type: 'QUEUE' } // new_vmap_block: list_add_rcu onto vbq->free
   | { type: 'KFREE' } // kfree on new_vmap_block's error path, or rcu_free_vb
   | { type: 'FILL' } // vb_alloc: vb->free reached 0, list_del_init from vbq->free
-  | { type: 'DIRTY' } // vb_free / purge_fragmented_blocks: some bits dirtied, not all
+  | { type: 'DIRTY' } // vb_free: some bits dirtied, not all
   | { type: 'DIRTY_ALL' } // vb_free: vb->dirty reached VMAP_BBMAP_BITS
-  | { type: 'FREE' }; // free_vmap_block: radix_tree_delete, free_vmap_area_noflush, call_rcu
+  | { type: 'FREE' }; // free_vmap_block: radix_tree_delete, free_unmap_vmap_area, call_rcu
 
 /** The vmap_block lifecycle: the single source of truth for its legal transitions. */
 export const vmapBlockMachine = setup({

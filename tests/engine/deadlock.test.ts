@@ -123,9 +123,12 @@ describe('TLB-flush IPIs', () => {
     expect(r.world.violations).toEqual([]);
     const st = r.world.trace.events.flatMap((e) => (e.t === 'step' ? [e] : []));
     const flush = st.findIndex((e) => e.site === DEMO_UNMAP.flush.id);
-    const waitDone = st.findIndex((e, i) => i > flush && e.cpu === 0);
-    // Between cpu0's flush and its next step, only cpu1 runs: its two irqs-off statements.
-    expect(st.slice(flush + 1, waitDone).map((e) => [e.cpu, e.site])).toEqual([
+    // cpu0 takes call_lock and sends the IPI; cpu1 has irqs off, so cpu0 waits.
+    const callLock = st.findIndex((e, i) => i > flush && e.cpu === 0);
+    expect(allSites()[st[callLock]!.site]!.stmt).toBe('spin_lock(&call_lock)');
+    const waitDone = st.findIndex((e, i) => i > callLock && e.cpu === 0);
+    // Between the IPI and cpu0's next step, only cpu1 runs: its two irqs-off statements.
+    expect(st.slice(callLock + 1, waitDone).map((e) => [e.cpu, e.site])).toEqual([
       [1, DEMO_ALIASES.set.id],
       [1, DEMO_ALIASES.clear.id],
     ]);

@@ -44,17 +44,20 @@ describe('fixed schedule', () => {
     expect(steps(r.world)).toEqual([
       '0:map.alloc', '0:map.lock', '1:map.alloc',
       '0:map.add', '0:map.unlock', '0:map.pte',
-      '0:unmap.walk', '0:unmap.lock', '0:unmap.del', '0:unmap.unlock', '0:unmap.clear', '0:unmap.flush', '0:unmap.free',
+      '0:unmap.walk', '0:unmap.lock', '0:unmap.del', '0:unmap.unlock', '0:unmap.clear', '0:unmap.flush',
+      // on_each_cpu: smp_call_function under call_lock, then the local flush with irqs off
+      '0:spin_lock(&call_lock)', '0:spin_unlock(&call_lock)', '0:local_irq_disable(); func(info); local_irq_enable()',
+      '0:unmap.free',
       '1:map.lock', '1:map.add', '1:map.unlock', '1:map.pte',
       '1:*(volatile char *)(addr + i * PAGE_SIZE)',
     ]);
     const ev = r.world.trace.events;
-    expect(ev.filter((e) => e.t === 'step').map((e) => e.i)).toEqual([2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(ev.filter((e) => e.t === 'step').map((e) => e.i)).toEqual([2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
     expect(ev.filter((e) => e.t === 'lock' || e.t === 'unlock').map((e) => `${e.t}@${e.i}:cpu${e.cpu}`)).toEqual([
-      'lock@3:cpu0', 'unlock@7:cpu0', 'lock@10:cpu0', 'unlock@12:cpu0', 'lock@16:cpu1', 'unlock@18:cpu1',
+      'lock@3:cpu0', 'unlock@7:cpu0', 'lock@10:cpu0', 'unlock@12:cpu0', 'lock@15:cpu0', 'unlock@16:cpu0', 'lock@19:cpu1', 'unlock@21:cpu1',
     ]);
-    expect(ev.filter((e) => e.t === 'rcu').map((e) => e.i)).toEqual([15]);
-    expect(r.steps).toBe(20);
+    expect(ev.filter((e) => e.t === 'rcu').map((e) => e.i)).toEqual([18]);
+    expect(r.steps).toBe(23);
     // cpu1's mapping is still live: one PTE, one object on the list.
     expect(r.world.mm.pte.size).toBe(1);
     expect(DEMO.view(r.world).areas().map((a) => a.va_start)).toEqual([0xf8820000n]);
@@ -63,7 +66,7 @@ describe('fixed schedule', () => {
   it('then teardown on cpu0 unmaps what is left', () => {
     const r = demo(MAP_UNMAP, [{ t: 'run', cpu: 0, n: 3 }, { t: 'run', cpu: 1, n: 3 }, { t: 'run', cpu: 0, n: 20 }], true);
     expect(r.ending).toBe('done');
-    const after = r.world.trace.events.filter((e) => e.i > 20 && (e.t === 'step' || e.t === 'lock' || e.t === 'call'));
+    const after = r.world.trace.events.filter((e) => e.i > 23 && (e.t === 'step' || e.t === 'lock' || e.t === 'call'));
     expect(after.every((e) => e.t !== 'step' || e.cpu === 0)).toBe(true);
     expect(after.filter((e) => e.t === 'call' && e.phase === 'begin').map((e) => e.t === 'call' && e.op)).toEqual(['#-1 vm_unmap_ram(#3)', '#-2 vm_unmap_aliases()']);
     expect(r.world.mm.pte.size).toBe(0);

@@ -88,8 +88,10 @@ describe('flush_tlb_kernel_range', () => {
     touch(b, base, S.touch);
     local_irq_disable(b);
     const g = flush_tlb_kernel_range(a, base, addrOf(V + 1), S.flush);
-    expect(g.next().done).toBe(false);
-    expect(g.next().done).toBe(false);
+    expect(g.next().done).toBe(false); // the call
+    expect(g.next().done).toBe(false); // spin_lock(&call_lock)
+    expect(a.ctx.wait?.kind).toBe('lock');
+    expect(g.next().done).toBe(false); // IPIs sent, now waiting for acks
     const wt = a.ctx.wait;
     expect(wt?.kind).toBe('ipi');
     expect(wt?.kind === 'ipi' && [...wt.pending]).toEqual([b.cpu]);
@@ -98,12 +100,26 @@ describe('flush_tlb_kernel_range', () => {
     local_irq_enable(b);
     expect(b.cpu.tlb.has(V)).toBe(false);
     expect(wt?.kind === 'ipi' && wt.pending.size).toBe(0);
-    expect(g.next().done).toBe(true);
+    drain(g); // spin_unlock(&call_lock), then local_irq_disable(); flush; local_irq_enable()
     expect(a.ctx.wait).toBeNull();
+  });
+
+  it('on_each_cpu ends with local_irq_enable: a caller that had irqs disabled returns with them enabled', () => {
+    const { ks } = mkWorld(2);
+    local_irq_disable(ks[0]!);
+    drain(flush_tlb_kernel_range(ks[0]!, base, addrOf(V + 1), S.flush));
+    expect(ks[0]!.cpu.irqsEnabled).toBe(true);
   });
 
   it('flushing with irqs disabled on the caller is a WARN (smp_call_function with irqs off)', () => {
     const { w, ks } = mkWorld(2);
+    local_irq_disable(ks[0]!);
+    drain(flush_tlb_kernel_range(ks[0]!, base, addrOf(V + 1), S.flush));
+    expect(w.violations.map((v) => v.property)).toEqual(['no_warn']);
+  });
+
+  it('the WARN comes before the CPU count: a lone CPU flushing with irqs off still warns', () => {
+    const { w, ks } = mkWorld(1);
     local_irq_disable(ks[0]!);
     drain(flush_tlb_kernel_range(ks[0]!, base, addrOf(V + 1), S.flush));
     expect(w.violations.map((v) => v.property)).toEqual(['no_warn']);

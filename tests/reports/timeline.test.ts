@@ -57,9 +57,13 @@ describe('timelineOf', () => {
     expect(spec.after[1]!.tlb).toEqual(['0xf8801000']);
     // One row per speculative fill (the engine traces it as fill + spec).
     expect(tlbRows.filter((r) => r.cpu === 1 && r.text.includes('fill'))).toHaveLength(1);
-    const flushed = tlbRows.find((r) => r.cpu === 1 && r.text.startsWith('TLB flush'))!;
-    expect(flushed.tlbChanged).toEqual([1]);
-    expect(flushed.after.map((s) => s.tlb)).toEqual([[], []]);
+    // The IPI flushes cpu1 first; on_each_cpu then flushes the calling CPU itself.
+    const remote = tlbRows.find((r) => r.cpu === 1 && r.text.startsWith('TLB flush'))!;
+    expect(remote.tlbChanged).toEqual([1]);
+    expect(remote.after[1]!.tlb).toEqual([]);
+    const last = tlbRows.filter((r) => r.text.startsWith('TLB flush')).at(-1)!;
+    expect(last.cpu).toBe(0);
+    expect(last.after.map((s) => s.tlb)).toEqual([[], []]);
   });
 
   it('lists the locks each CPU holds after every event, with how and under which irq state they were taken', () => {

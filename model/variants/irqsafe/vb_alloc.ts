@@ -28,8 +28,8 @@ import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../../kernel/spinlock';
 import { VB_EV } from '../../lifecycles/vmap_block';
 import { G, type Errno } from '../rewrite-v2/state';
-import { addr_to_vb_idx, vbEvent, type VmapBlock } from '../rewrite-v2/vmap_block';
-import { bitmapOp, live } from '../rewrite-v2/vb_alloc';
+import { addr_to_vb_idx, vbEvent } from '../rewrite-v2/vmap_block';
+import { bitmapOp, blockOf, live } from '../rewrite-v2/vb_alloc';
 import { releasePages } from '../rewrite-v2/lazy_purge';
 
 const A = sites('vb_alloc', {
@@ -61,7 +61,7 @@ export const vb_alloc = kfn('vb_alloc', function* (k: K, size: bigint, gfp_mask:
     preempt_disable(k); // get_cpu_var
     const vbq = g.vmap_block_queue[k.cpu.id]!;
     for (let p = yield* list_next(k, A.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, A.walk, p)) {
-      const vb = live(k, p.owner as VmapBlock, A.lock);
+      const vb = blockOf(k, p, A.lock);
       const flags = yield* spin_lock_irqsave(k, vb.lock, A.lock); // `unsigned long flags` is local to the walk's body
       yield A.find;
       const i = bitmapOp(k, A.find, () => bitmap_find_free_region(vb.alloc_map, c.VMAP_BBMAP_BITS, order));

@@ -24,8 +24,7 @@ import { list_next } from '../../kernel/list';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock_irq, spin_unlock_irq } from '../../kernel/spinlock';
 import { G, type Ref } from '../rewrite-v2/state';
-import { bitmapOp, live } from '../rewrite-v2/vb_alloc';
-import type { VmapBlock } from '../rewrite-v2/vmap_block';
+import { bitmapOp, blockOf } from '../rewrite-v2/vb_alloc';
 import { vunmap_page_range } from '../rewrite-v2/page_range';
 
 /** `vm_map_ram(pages, count, node, prot, gfp_mask)`: v2's body, gfp_mask now the caller's. */
@@ -56,7 +55,7 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   for (const vbq of g.vmap_block_queue) {
     rcu_read_lock(k);
     for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
-      const vb = live(k, p.owner as VmapBlock, UA.lock);
+      const vb = blockOf(k, p, UA.lock);
       yield* spin_lock_irq(k, vb.lock, UA.lock);
       yield UA.bits;
       let i = bitmapOp(k, UA.bits, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));

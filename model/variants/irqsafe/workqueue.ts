@@ -14,9 +14,8 @@
  *    work_clear_pending) and then call its function (purge_work_fn ->
  *    purge_vmap_area_lazy). A schedule_work that lands after the clear re-queues it.
  *
- * The engine does not call run_workqueue yet; until it does, a scheduled purge_work stays
- * pending (the lazy areas stay until the next process-context purge, and teardown's
- * vm_unmap_aliases purges them synchronously anyway).
+ * The runner plays keventd: whenever a work is pending and some CPU is idle (its program
+ * finished, irqs on, no locks held) it runs run_workqueue there in process context.
  */
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';

@@ -8,13 +8,13 @@ import { BUG_ON, oops } from '../../kernel/assert';
 import { BitmapOutOfBounds, bitmap_allocate_region, bitmap_find_free_region } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';
-import { list_add, list_del_init, list_empty, list_next } from '../../kernel/list';
+import { list_add, list_del_init, list_empty, list_next, type ListHead } from '../../kernel/list';
 import { radix_tree_lookup } from '../../kernel/radix_tree';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { VB_EV } from '../../lifecycles/vmap_block';
 import { G, type Errno } from './state';
-import { addr_to_vb_idx, vbEvent, type VmapBlock } from './vmap_block';
+import { VmapBlock, addr_to_vb_idx, vbEvent } from './vmap_block';
 import { releasePages } from './lazy_purge';
 
 /** Run a bitmap helper; an access outside the bitmap's storage is an oops (KASAN-like). */
@@ -31,6 +31,19 @@ export function bitmapOp<T>(k: K, site: Parameters<typeof oops>[1], f: () => T):
 export function live(k: K, vb: VmapBlock, site: Parameters<typeof oops>[1]): VmapBlock {
   if (vb.freed) oops(k, site, `BUG: unable to handle kernel paging request: use-after-free of vmap_block#${vb.id}`);
   return vb;
+}
+
+/**
+ * `list_entry(p, struct vmap_block, free_list)` for a walker of vbq->free: the entry must be
+ * a live block's free_list. Through the union (rcu_head.next chained to another object's
+ * rcu_head) a walker can reach something else; container_of then yields garbage: an oops.
+ */
+export function blockOf(k: K, p: ListHead, site: Parameters<typeof oops>[1]): VmapBlock {
+  const o = p.owner;
+  if (!(o instanceof VmapBlock) || p !== o.free_list) {
+    oops(k, site, `BUG: unable to handle kernel paging request: vbq->free walk reached ${o ? `${o.kind}#${o.id}.${p.field}` : p.field}, not a vmap_block's free_list (container_of on the wrong object)`);
+  }
+  return live(k, o, site);
 }
 
 const A = sites('vb_alloc', {
@@ -62,7 +75,7 @@ export const vb_alloc = kfn('vb_alloc', function* (k: K, size: bigint, gfp_mask:
     preempt_disable(k); // get_cpu_var
     const vbq = g.vmap_block_queue[k.cpu.id]!;
     for (let p = yield* list_next(k, A.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, A.walk, p)) {
-      const vb = live(k, p.owner as VmapBlock, A.lock);
+      const vb = blockOf(k, p, A.lock);
       yield* spin_lock(k, vb.lock, A.lock);
       yield A.find;
       const i = bitmapOp(k, A.find, () => bitmap_find_free_region(vb.alloc_map, c.VMAP_BBMAP_BITS, order));

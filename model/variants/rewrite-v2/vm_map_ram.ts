@@ -11,8 +11,7 @@ import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { GFP_KERNEL } from '../../kernel/slab';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { G, type Ref } from './state';
-import { bitmapOp, live } from './vb_alloc';
-import type { VmapBlock } from './vmap_block';
+import { bitmapOp, blockOf } from './vb_alloc';
 import { vmap_page_range, vunmap_page_range } from './page_range';
 import { free_unmap_vmap_area_addr } from './lazy_purge';
 
@@ -39,7 +38,7 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   for (const vbq of g.vmap_block_queue) {
     rcu_read_lock(k);
     for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
-      const vb = live(k, p.owner as VmapBlock, UA.lock);
+      const vb = blockOf(k, p, UA.lock);
       yield* spin_lock(k, vb.lock, UA.lock);
       yield UA.bits;
       let i = bitmapOp(k, UA.bits, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));
