@@ -3,6 +3,7 @@
  * 2008-08-20, as posted), against rewrite-v2; and the whole rewrite family on random
  * programs.
  */
+import { randomScenario } from '../support/random_scenario';
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { run, type RunOptions, type RunResult } from '../../model/engine/runner';
@@ -293,39 +294,6 @@ describe('irqsafe: nothing else changed', () => {
   });
 });
 
-/** A random program set and schedule (ids increase; handles refer to earlier map ops). */
-function randomScenario(rng: () => number, cpus: number): Scenario {
-  const int = (n: number): number => Math.floor(rng() * n);
-  let id = 1;
-  const maps: number[] = [];
-  const programs: Op[][] = Array.from({ length: cpus }, () => []);
-  const mkOp = (): Op => {
-    const h = maps.length > 0 ? maps[int(maps.length)]! : 0;
-    const r = int(12);
-    const i = id++;
-    if (r < 4 || maps.length === 0) {
-      const op = (['vmalloc', 'vmap', 'vm_map_ram', 'vm_map_ram'] as const)[int(4)]!;
-      maps.push(i);
-      return { id: i, op, pages: 1 + int(6) };
-    }
-    if (r < 7) return { id: i, op: (['vfree', 'vunmap', 'vm_unmap_ram', 'vm_unmap_ram'] as const)[int(4)]!, h };
-    if (r < 9) return { id: i, op: 'touch', h, page: int(6) };
-    if (r < 10) return { id: i, op: 'vm_unmap_aliases' };
-    if (r < 11) return { id: i, op: 'unmap_again', h };
-    return { id: i, op: 'vm_unmap_ram_count', h, count: 1 + int(6) };
-  };
-  const total = int(6 * cpus) + 1;
-  for (let n = 0; n < total; n++) programs[int(cpus)]!.push(mkOp());
-  const schedule: Choice[] = [];
-  for (let n = int(14); n > 0; n--) {
-    const c = int(cpus);
-    const r = int(10);
-    if (r < 6) schedule.push({ t: 'run', cpu: c, n: 1 + int(15) });
-    else if (r < 7) schedule.push({ t: 'spec', cpu: c, pick: int(100) });
-    else schedule.push({ t: 'irq', cpu: c, kind: rng() < 0.5 ? 'hardirq' : 'softirq', op: mkOp() });
-  }
-  return { programs, schedule, faults: rng() < 0.3 ? [int(12)] : [] };
-}
 
 describe('the rewrite family on random programs', () => {
   for (const layout of [TINY, TINY_TOP, X86_32]) {

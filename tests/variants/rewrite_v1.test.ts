@@ -3,10 +3,11 @@
  * reference port rewrite-v2: the combined vm_unmap_ram BUG_ON, LAZY_MAX's int arithmetic,
  * the placement of addr_to_vb_idx(), and v2's behaviour everywhere else.
  */
+import { randomScenario } from '../support/random_scenario';
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { run, type RunOptions, type RunResult } from '../../model/engine/runner';
-import type { Choice, Op, Scenario } from '../../model/engine/program';
+import type { Op, Scenario } from '../../model/engine/program';
 import { allSites } from '../../model/engine/site';
 import { KernelPanic } from '../../model/kernel/assert';
 import { TINY, X86_32, X86_64, type Layout } from '../../model/config/layout';
@@ -138,45 +139,12 @@ describe('rewrite-v1: addr_to_vb_idx() inside the radix tree calls', () => {
   });
 });
 
-/** A random program and schedule (ids increase; handles refer to earlier map ops). */
-function randomScenario(rng: () => number, cpus: number, schedule: boolean): Scenario {
-  const int = (n: number): number => Math.floor(rng() * n);
-  let id = 1;
-  const maps: number[] = [];
-  const programs: Op[][] = Array.from({ length: cpus }, () => []);
-  const mkOp = (): Op => {
-    const h = maps.length > 0 ? maps[int(maps.length)]! : 0;
-    const r = int(12);
-    const i = id++;
-    if (r < 4 || maps.length === 0) {
-      const op = (['vmalloc', 'vmap', 'vm_map_ram', 'vm_map_ram'] as const)[int(4)]!;
-      maps.push(i);
-      return { id: i, op, pages: 1 + int(6) };
-    }
-    if (r < 7) return { id: i, op: (['vfree', 'vunmap', 'vm_unmap_ram', 'vm_unmap_ram'] as const)[int(4)]!, h };
-    if (r < 9) return { id: i, op: 'touch', h, page: int(6) };
-    if (r < 10) return { id: i, op: 'vm_unmap_aliases' };
-    if (r < 11) return { id: i, op: 'unmap_again', h };
-    return { id: i, op: 'vm_unmap_ram_count', h, count: 1 + int(6) };
-  };
-  const total = int(8 * cpus) + 1;
-  for (let n = 0; n < total; n++) programs[int(cpus)]!.push(mkOp());
-  const choices: Choice[] = [];
-  for (let n = schedule ? int(12) : 0; n > 0; n--) {
-    const c = int(cpus);
-    const r = int(10);
-    if (r < 6) choices.push({ t: 'run', cpu: c, n: 1 + int(15) });
-    else if (r < 8) choices.push({ t: 'spec', cpu: c, pick: int(100) });
-    else choices.push({ t: 'irq', cpu: c, kind: rng() < 0.5 ? 'hardirq' : 'softirq', op: mkOp() });
-  }
-  return { programs, schedule: choices, faults: rng() < 0.3 ? [int(12)] : [] };
-}
 
 describe('rewrite-v1: otherwise v2', () => {
   it('one CPU, default schedule: the same handles, splats, counters and final state as v2', () => {
     const rng = seedrandom('rewrite-v1-vs-v2');
     for (let n = 0; n < 150; n++) {
-      const scn = randomScenario(rng, 1, false);
+      const scn = randomScenario(rng, 1, false, 8);
       const a = run(scn, { variant: rewriteV1, layout: TINY, cpus: 1 });
       const b = run(scn, { variant: rewriteV2, layout: TINY, cpus: 1 });
       const sum = (r: RunResult) => ({
