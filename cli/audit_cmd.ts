@@ -16,9 +16,10 @@ export function runAudit(flags: Record<string, unknown>, sel: { variants: Varian
   const out = (flags.out as string | undefined) ?? 'out';
   const quiet = flags.quiet === true;
   const t0 = performance.now();
-  const total = sel.variants.length * sel.campaigns.length;
+  const total = sel.variants.length * (sel.campaigns.length + (flags['no-irq'] === true ? 0 : 1));
   let done = 0;
   const r = audit(sel.variants, sel.campaigns, manifest, {
+    irq: flags['no-irq'] !== true,
     ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}),
     progress: (line) => {
       done++;

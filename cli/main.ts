@@ -27,7 +27,7 @@ const COMMON: FlagSpec[] = [
 ];
 
 const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
-  audit: { help: 'audit variants against expectations.json and write reports', flags: [...COMMON, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'quiet', kind: 'bool', help: 'no progress lines' }] },
+  audit: { help: 'audit variants against expectations.json and write reports', flags: [...COMMON, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'quiet', kind: 'bool', help: 'no progress lines' }, { name: 'no-irq', kind: 'bool', help: 'skip the irq-safety audit' }] },
   discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }, { name: 'pct', kind: 'int', help: 'also run this many PCT runs per campaign (default 0)' }] },
   replay: { help: 'replay a counterexample file: vmapcheck replay counterexamples/X.json', flags: [{ name: 'quiet', kind: 'bool', help: 'no trace, just the verdict' }] },
   'audit-irq': { help: 'irq-safety audit: per API call, safe from hardirq / softirq / irqs-off?', flags: [{ name: 'variant', kind: 'list', help: 'variant(s) to audit (default: all)' }, { name: 'runs', kind: 'int', help: 'runs per call and context (default: the irq campaign budget)' }, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'write', kind: 'bool', help: 'save counterexamples/*.json and record them in expectations.json' }] },

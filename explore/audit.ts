@@ -13,8 +13,9 @@ import { parseCounterexample, type CounterexampleFile } from '../counterexamples
 import { replayFile } from '../counterexamples/replay';
 import { buildCounterexample } from '../counterexamples/build';
 import { expectedViolations, type Manifest } from '../counterexamples/manifest';
-import type { Campaign } from './campaigns';
+import { IRQ_CALLS, IRQ_CONTEXTS, irqCampaign, type Campaign } from './campaigns';
 import { findAndShrink, survey } from './fastcheck';
+import { auditCall } from './irq_audit';
 
 /** One variant × campaign × property cell. */
 export interface Cell {
@@ -35,7 +36,7 @@ export interface Failure {
   readonly variant: string;
   readonly campaign: string;
   readonly property: string;
-  readonly kind: 'unexpected-violation' | 'not-reproduced' | 'unreached' | 'bad-counterexample';
+  readonly kind: 'unexpected-violation' | 'not-reproduced' | 'unreached' | 'bad-counterexample' | 'irq-verdict';
   readonly detail: string;
   readonly counterexample?: CounterexampleFile;
 }
@@ -49,6 +50,18 @@ export interface CampaignFigures {
   readonly ms: number;
 }
 
+/** The irq-safety verdict of one API call in one context on one variant. */
+export interface IrqCell {
+  readonly variant: string;
+  readonly call: string;
+  readonly context: string;
+  /** Runs that exercised the call in that context. */
+  readonly exercised: number;
+  readonly runs: number;
+  /** Properties broken by the call there, with the recorded counterexample (manifest). */
+  readonly problems: Record<string, string>;
+}
+
 /** The whole audit. */
 export interface AuditResult {
   readonly variants: readonly string[];
@@ -60,6 +73,8 @@ export interface AuditResult {
   readonly coverage: Record<string, ReturnType<LifecycleCoverage['toJSON']>>;
   /** Counterexamples referenced by cells, parsed (for reports). */
   readonly counterexamples: Record<string, CounterexampleFile>;
+  /** The irq-safety audit (empty when not run). */
+  readonly irq: IrqCell[];
   readonly ok: boolean;
 }
 
@@ -67,13 +82,14 @@ export interface AuditResult {
 export type Progress = (line: string) => void;
 
 /** Run the audit. `runs` overrides each campaign's budget when given. */
-export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress } = {}): AuditResult {
+export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean } = {}): AuditResult {
   const cells: Cell[] = [];
   const failures: Failure[] = [];
   const figures: CampaignFigures[] = [];
   const sometimes: AuditResult['sometimes'] = [];
   const coverage: AuditResult['coverage'] = {};
   const ces: Record<string, CounterexampleFile> = {};
+  const irq: IrqCell[] = [];
   for (const v of variants) {
     const reached = new Map<string, number>();
     const cov = new LifecycleCoverage(ALL_LIFECYCLES);
@@ -116,6 +132,25 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
       if (n === 0) failures.push({ variant: v.name, campaign: '*', property: p.name, kind: 'unreached', detail: `${p.name} was never reached by any campaign on ${v.name}` });
     }
     coverage[v.name] = cov.toJSON();
+    if (opts.irq) irqAudit(v, manifest, irq, failures, ces, opts.progress);
   }
-  return { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells, sometimes, failures, figures, coverage, counterexamples: ces, ok: failures.length === 0 };
+  return { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells, sometimes, failures, figures, coverage, counterexamples: ces, irq, ok: failures.length === 0 };
+}
+
+/** Re-run the irq audit of `v` and compare each call × context with the manifest. */
+function irqAudit(v: Variant, manifest: Manifest, out: IrqCell[], failures: Failure[], ces: Record<string, CounterexampleFile>, progress?: Progress): void {
+  for (const call of IRQ_CALLS) {
+    for (const ctx of IRQ_CONTEXTS) {
+      const c = irqCampaign(call, ctx);
+      const r = auditCall(v, call, ctx, undefined, false);
+      const want = expectedViolations(manifest, v.name, c.name);
+      const seen = r.problems.map((p) => p.property).sort();
+      if (seen.join() !== Object.keys(want).sort().join()) {
+        failures.push({ variant: v.name, campaign: c.name, property: seen.join(',') || '(none)', kind: 'irq-verdict', detail: `${call} in ${ctx}: saw [${seen.join(', ')}], expectations.json has [${Object.keys(want).sort().join(', ')}]` });
+      }
+      for (const path of Object.values(want)) if (existsSync(path)) ces[path] = parseCounterexample(readFileSync(path, 'utf8'), path);
+      out.push({ variant: v.name, call, context: ctx, exercised: r.exercised, runs: r.runs, problems: want });
+    }
+  }
+  progress?.(`${v.name}: irq-safety audit of ${IRQ_CALLS.length} calls x ${IRQ_CONTEXTS.length} contexts`);
 }

@@ -10,6 +10,7 @@ import { counterexampleEntries, matrixCell, matrixProperties, verdict, type CeEn
 import type { Timeline } from './timeline';
 import { addressMapHtml, coverageHtml, timelineTable } from './html_parts';
 import { CSP, CSS, esc, SCRIPT, slug } from './html_style';
+import { irqHtml } from './irq';
 
 type Anchors = ReadonlyMap<string, string>;
 
@@ -117,10 +118,11 @@ export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>):
     `<title>vmapcheck audit: ${esc(v)}</title>`,
     `<style>${CSS}</style></head><body>`,
     '<h1>vmapcheck audit</h1>',
-    '<nav><a href="#failures">failures</a><a href="#matrix">matrix</a><a href="#sometimes">sometimes</a><a href="#counterexamples">counterexamples</a><a href="#coverage">coverage</a><a href="#campaigns">campaigns</a></nav>',
+    '<nav><a href="#failures">failures</a><a href="#matrix">matrix</a><a href="#irq">irq safety</a><a href="#sometimes">sometimes</a><a href="#counterexamples">counterexamples</a><a href="#coverage">coverage</a><a href="#campaigns">campaigns</a></nav>',
     `<div class="banner ${r.ok ? 'ok' : 'bad'}">${r.ok ? '✓' : '‼'} ${esc(v)} <span class="sub">${r.variants.length} variant(s): ${r.variants.map(esc).join(', ')} × ${r.campaigns.length} campaign(s): ${r.campaigns.map(esc).join(', ')}</span></div>`,
     failuresHtml(r, anchors, entries),
     matrixHtml(r, anchors),
+    irqHtml(r, (path) => anchors.get(path)),
     sometimesHtml(r),
     `<h2 id="counterexamples">Counterexamples (${entries.length})</h2>`,
     '<div id="toggles" hidden><button type="button" data-open="1">expand all</button><button type="button" data-open="0">collapse all</button></div>',

@@ -87,7 +87,7 @@ function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
   const recorded = cell?.counterexample;
   const ce = f.counterexample ?? (recorded ? r.counterexamples[recorded] : undefined);
   const where = f.campaign === '*' ? 'any campaign' : `campaign ${f.campaign}`;
-  const what = { 'unexpected-violation': `unexpected violation of ${f.property}`, 'not-reproduced': `${f.property} no longer reproduced`, unreached: `${f.property} never reached`, 'bad-counterexample': `bad counterexample for ${f.property}` }[f.kind];
+  const what = { 'unexpected-violation': `unexpected violation of ${f.property}`, 'not-reproduced': `${f.property} no longer reproduced`, unreached: `${f.property} never reached`, 'bad-counterexample': `bad counterexample for ${f.property}`, 'irq-verdict': 'irq-safety verdict differs from expectations.json' }[f.kind];
   const out = ['------------[ cut here ]------------', `WARNING: vmapcheck: ${what} on ${f.variant} (${where})`, f.detail];
   if (ce !== undefined) {
     const v = ce.violation;

@@ -7,6 +7,7 @@ import type { AuditResult, Failure } from '../explore/audit';
 import type { CounterexampleFile } from '../counterexamples/format';
 import { FINDINGS } from '../counterexamples/findings';
 import { PROPERTIES, SAFETY } from '../properties/index';
+import { irqMarkdown } from './irq';
 
 /** A counterexample a report shows: recorded in the manifest (key = its path) or found by this audit. */
 export interface CeEntry {
@@ -48,7 +49,7 @@ export interface MatrixCell {
   readonly campaigns: number;
 }
 
-const KIND_LABEL: Record<Failure['kind'], string> = { 'unexpected-violation': 'UNEXPECTED violation', 'not-reproduced': 'NOT reproduced', unreached: 'never reached', 'bad-counterexample': 'bad counterexample' };
+const KIND_LABEL: Record<Failure['kind'], string> = { 'unexpected-violation': 'UNEXPECTED violation', 'not-reproduced': 'NOT reproduced', unreached: 'never reached', 'bad-counterexample': 'bad counterexample', 'irq-verdict': 'irq verdict changed' };
 
 /** Summarise `property` on `variant` across the audit's campaigns. */
 export function matrixCell(r: AuditResult, variant: string, property: string): MatrixCell {
@@ -141,6 +142,7 @@ export function renderMarkdown(r: AuditResult): string {
     };
     out.push(...table(['property', ...r.variants.map(md)], names.map((p) => [code(p), ...r.variants.map((v) => cell(v, p))])), '');
   }
+  out.push(...irqMarkdown(r));
   const findings = findingsOf(r);
   if (findings.length > 0) {
     out.push('## Findings', '');
