@@ -19,6 +19,7 @@ import { runAuditIrq } from './audit_irq_cmd';
 import { runPct } from './pct_cmd';
 import { runWorkload, type WorkloadFlags } from './workload_cmd';
 import { CounterexampleError } from '../counterexamples/format';
+import { ConfigError } from '../model/config/validate';
 
 const COMMON: FlagSpec[] = [
   { name: 'variant', kind: 'list', help: `variant(s): ${VARIANTS.map((v) => v.name).join(', ')} (default: all)` },
@@ -92,7 +93,7 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  if (e instanceof UsageError || e instanceof CounterexampleError) {
+  if (e instanceof UsageError || e instanceof CounterexampleError || e instanceof ConfigError) {
     console.error(`vmapcheck: ${e.message}`);
     process.exitCode = 2;
   } else throw e;

@@ -4,6 +4,7 @@
  * faults and misuse, and the CI budget. The expectations manifest is keyed by these names.
  */
 import { LAYOUTS, type Layout } from '../model/config/layout';
+import { validateLayout } from '../model/config/validate';
 
 /** Operation kinds a program may contain. */
 export type OpKind = 'vmalloc' | 'vfree' | 'vmap' | 'vunmap' | 'vm_map_ram' | 'vm_unmap_ram' | 'touch' | 'vm_unmap_aliases' | 'unmap_again' | 'vm_unmap_ram_count';
@@ -107,5 +108,5 @@ export function campaignByName(name: string): Campaign {
 export function layoutOf(c: Campaign): Layout {
   const l = LAYOUTS[c.layout];
   if (l === undefined) throw new Error(`campaign ${c.name}: unknown layout '${c.layout}' (known: ${Object.keys(LAYOUTS).join(', ')})`);
-  return l;
+  return validateLayout(l);
 }

@@ -4,6 +4,7 @@
  * here; nothing here is shared between runs.
  */
 import type { Layout } from '../config/layout';
+import { validateRun } from '../config/validate';
 import { wordOps, type WordOps } from '../kernel/word';
 import { Cpu } from '../kernel/cpu';
 import { Mm } from '../kernel/mm';
@@ -101,6 +102,7 @@ export class World {
   readonly warnIsViolation: boolean;
 
   constructor(opts: WorldOptions) {
+    validateRun(opts.layout, opts.cpus);
     this.layout = opts.layout;
     this.word = wordOps(opts.layout.BITS_PER_LONG);
     this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i));
