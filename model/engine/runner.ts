@@ -1,11 +1,7 @@
 /**
- * The step engine: runs every CPU's program under an explicit schedule.
- *
- * The schedule is data (a list of choices: run CPU c for n steps, raise an interrupt,
- * speculatively fill a TLB entry). When it runs out, a documented deterministic policy
- * takes over: keep running the CPU that ran last while it can run, otherwise the
- * lowest-numbered runnable CPU. That policy makes a shrunk schedule short: every choice
- * that remains is a context switch the counterexample needs.
+ * The step engine: runs every CPU's program under an explicit schedule (scheduler.ts),
+ * delivers interrupts, runs RCU callbacks and keventd work, evaluates the checks after
+ * each step, detects deadlocks and livelocks (waits.ts), and tears down at the end.
  */
 import type { K } from './exec';
 import { World, type WorldOptions } from './world';
@@ -16,6 +12,8 @@ import type { Choice, Scenario } from './program';
 import { Harness, type CallCheck } from './harness';
 import type { Variant } from '../variants/variant';
 import { runIrqHandler } from './irq_entry';
+import { Scheduler, type Chooser } from './scheduler';
+import { canDeliver, ownLock, reportDeadlock, waitOver } from './waits';
 
 /** A predicate run by the engine; it reports through `w.reportGlobal`. */
 export type Check = (w: World) => void;
@@ -49,7 +47,7 @@ export interface RunOptions extends Omit<WorldOptions, 'faults'> {
    * among the runnable ones and may raise events (irq, spec) first. The runner records what
    * ran, so the run replays as plain data.
    */
-  readonly chooser?: (w: World, runnable: readonly Cpu[], last: number) => { cpu: number; events?: readonly Choice[] };
+  readonly chooser?: Chooser;
 }
 
 /** How a run ended. */
@@ -65,33 +63,11 @@ export interface RunResult {
   readonly executed: Choice[];
 }
 
-/** Is `ctx`'s wait satisfied? */
-function waitOver(h: Harness, ctx: Context): boolean {
-  const wt = ctx.wait;
-  if (wt === null) return true;
-  if (wt.kind === 'lock') return wt.lock.available(wt.mode);
-  if (wt.kind === 'ipi') return wt.pending.size === 0;
-  return h.handleSettled(wt.op);
-}
-
-/** Can the CPU take a raised interrupt now? */
-function canDeliver(c: Cpu): boolean {
-  if (!c.irqsEnabled || c.pendingIrqs.length === 0 || c.stack.length === 0) return false;
-  const top = c.top.kind;
-  return c.pendingIrqs[0]!.kind === 'hardirq' ? top !== 'hardirq' : top === 'process';
-}
-
 /** Run a scenario to its end. */
 export function run(scn: Scenario, opts: RunOptions): RunResult {
   const w = new World({ ...opts, faults: scn.faults ?? [] });
   opts.variant.init(w);
   opts.setup?.(w);
-  const executed: Choice[] = [];
-  const record = (ch: Choice): void => {
-    const last = executed.at(-1);
-    if (ch.t === 'run' && last?.t === 'run' && last.cpu === ch.cpu) executed[executed.length - 1] = { t: 'run', cpu: ch.cpu, n: last.n + 1 };
-    else executed.push(ch);
-  };
   const h = new Harness(w, opts.variant, opts.checks?.afterCall ?? []);
   w.user = h;
   for (const p of scn.programs) for (const op of p) h.present.add(op.id);
@@ -99,7 +75,6 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
   const maxCall = opts.maxCallSteps ?? 20_000;
   const checks = opts.checks ?? {};
   const pendingSite = new Map<Context, Site>();
-  const irqOps = new Map<number, import('./program').Op>();
 
   w.cpus.forEach((c, i) => {
     const ctx = new Context(c, 'process', 0);
@@ -109,60 +84,7 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
   });
 
   const runnable = (c: Cpu): boolean => !c.done && (canDeliver(c) || waitOver(h, c.top));
-  let cur = 0;
-  let remaining = 0;
-  let ci = 0;
-  const apply = (ch: Choice): void => {
-    const c = w.cpus[ch.cpu];
-    if (c === undefined) return;
-    if (ch.t === 'run') {
-      cur = ch.cpu;
-      remaining = ch.n;
-    } else if (ch.t === 'irq') {
-      if (c.done) return;
-      record(ch);
-      irqOps.set(ch.op.id, ch.op);
-      c.pendingIrqs.push({ kind: ch.kind, op: ch.op.id });
-    } else {
-      const n = w.mm.pte.size;
-      if (n === 0) return;
-      record(ch);
-      let i = ch.pick % n;
-      for (const vpn of w.mm.pte.keys()) {
-        if (i-- === 0) {
-          w.mm.fill(c, vpn);
-          w.trace.push({ t: 'tlb', i: w.stepNo, cpu: c.id, vpn, what: 'spec' });
-          break;
-        }
-      }
-    }
-  };
-  const pick = (): Cpu | null => {
-    for (;;) {
-      if (remaining > 0) {
-        const c = w.cpus[cur]!;
-        if (runnable(c)) {
-          remaining--;
-          return c;
-        }
-        remaining = 0;
-      }
-      if (ci >= scn.schedule.length) break;
-      apply(scn.schedule[ci++]!);
-    }
-    if (opts.chooser) {
-      const ready = w.cpus.filter(runnable);
-      if (ready.length === 0) return null;
-      const pickd = opts.chooser(w, ready, cur);
-      for (const ev of pickd.events ?? []) apply(ev);
-      const c = w.cpus[pickd.cpu];
-      if (c !== undefined && runnable(c)) return (cur = c.id), c;
-      return (cur = ready[0]!.id), ready[0]!;
-    }
-    if (runnable(w.cpus[cur]!)) return w.cpus[cur]!;
-    for (const c of w.cpus) if (runnable(c)) return (cur = c.id), c;
-    return null;
-  };
+  const sched = new Scheduler(w, scn.schedule, runnable, opts.chooser);
 
   // keventd: a CPU with nothing to do runs pending work (irqsafe's schedule_work).
   const startWork = (): void => {
@@ -201,16 +123,16 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         break;
       }
       startWork();
-      const c = pick();
+      const c = sched.pick();
       if (c === null) {
         ending = 'deadlock';
         reportDeadlock(w);
         break;
       }
-      record({ t: 'run', cpu: c.id, n: 1 });
+      sched.stepped(c.id);
       if (canDeliver(c)) {
         const req = c.pendingIrqs.shift()!;
-        const op = irqOps.get(req.op)!;
+        const op = sched.irqOps.get(req.op)!;
         const ctx = new Context(c, req.kind, c.stack.length);
         ctx.gen = runIrqHandler({ w, cpu: c, ctx }, h, req.kind, op);
         c.stack.push(ctx);
@@ -252,35 +174,7 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
     w.report(e.splat);
     ending = 'panic';
   }
-  return { world: w, harness: h, ending, steps: w.stepNo, executed };
-}
-
-/** A context spinning on a lock its own CPU holds in a context it interrupted. */
-function ownLock(ctx: Context): string | null {
-  const wt = ctx.wait;
-  if (wt === null || wt.kind !== 'lock') return null;
-  const holders = wt.lock.holder ? [wt.lock.holder] : wt.mode === 'w' ? wt.lock.readers : [];
-  const mine = holders.find((hd) => hd.cpu === ctx.cpu && hd.ctx !== ctx);
-  if (mine === undefined) return null;
-  return `self-deadlock: cpu${ctx.cpu.id} ${ctx.kind} spins on ${wt.lock.name}, held by the ${mine.ctx.kind} context it interrupted (taken with ${mine.how} at ${mine.site.fn}: ${mine.site.stmt})`;
-}
-
-/** Every CPU that has work is blocked: describe the wait-for state. */
-function reportDeadlock(w: World): void {
-  const lines = w.cpus
-    .filter((c) => !c.done)
-    .map((c) => {
-      const wt = c.top.wait;
-      if (wt === null) return `cpu${c.id}: running`;
-      if (wt.kind === 'lock') {
-        const hd = wt.lock.holder ?? wt.lock.readers[0];
-        return `cpu${c.id} ${c.top.kind} waits for ${wt.lock.name}${hd ? ` held by cpu${hd.cpu.id} ${hd.ctx.kind} (${hd.how} at ${hd.site.fn})` : ''}`;
-      }
-      if (wt.kind === 'ipi') return `cpu${c.id} waits for flush IPIs to ${[...wt.pending].map((x) => `cpu${x.id}`).join(',')} (irqs disabled there)`;
-      return `cpu${c.id} waits for handle #${wt.op}`;
-    });
-  const c0 = w.cpus.find((c) => !c.done)!;
-  w.reportGlobal('no_deadlock', 'deadlock', c0.id, `deadlock: ${lines.join('; ')}`, c0.top.frames.at(-1) ?? '');
+  return { world: w, harness: h, ending, steps: w.stepNo, executed: sched.executed };
 }
 
 /** Unmap what is still live on CPU 0, vm_unmap_aliases, drain RCU, run the final checks. */

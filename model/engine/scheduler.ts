@@ -1,0 +1,106 @@
+/**
+ * The schedule interpreter: turns the choice list (data) into the next CPU to step.
+ *
+ * `run cpu n` runs that CPU for up to n steps (a choice whose CPU cannot run ends early);
+ * `irq` raises an interrupt, delivered when that CPU's irqs are enabled; `spec` fills a TLB
+ * entry from a present PTE. When the list runs out, a chooser (PCT) or the documented
+ * fallback decides: keep the CPU that ran last while it can run, else the lowest-numbered
+ * runnable CPU. Every step and event is recorded, so `executed` replays the run exactly.
+ */
+import type { World } from './world';
+import type { Choice, Op } from './program';
+import type { Cpu } from '../kernel/cpu';
+
+/** Picks CPUs from a choice list, a chooser or the fallback policy. */
+export type Chooser = (w: World, runnable: readonly Cpu[], last: number) => { cpu: number; events?: readonly Choice[] };
+
+/** The schedule of one run. */
+export class Scheduler {
+  /** What actually ran, run-length encoded. */
+  readonly executed: Choice[] = [];
+  /** Interrupt ops raised so far, by id. */
+  readonly irqOps = new Map<number, Op>();
+  private cur = 0;
+  private remaining = 0;
+  private ci = 0;
+
+  constructor(
+    private readonly w: World,
+    private readonly schedule: readonly Choice[],
+    private readonly runnable: (c: Cpu) => boolean,
+    private readonly chooser?: Chooser,
+  ) {}
+
+  /** Record one step of `cpu` (the caller steps it). */
+  stepped(cpu: number): void {
+    this.record({ t: 'run', cpu, n: 1 });
+  }
+
+  private record(ch: Choice): void {
+    const last = this.executed.at(-1);
+    if (ch.t === 'run' && last?.t === 'run' && last.cpu === ch.cpu) this.executed[this.executed.length - 1] = { t: 'run', cpu: ch.cpu, n: last.n + 1 };
+    else this.executed.push(ch);
+  }
+
+  private apply(ch: Choice): void {
+    const w = this.w;
+    const c = w.cpus[ch.cpu];
+    if (c === undefined) return;
+    if (ch.t === 'run') {
+      this.cur = ch.cpu;
+      this.remaining = ch.n;
+    } else if (ch.t === 'irq') {
+      if (c.done) return;
+      this.record(ch);
+      this.irqOps.set(ch.op.id, ch.op);
+      c.pendingIrqs.push({ kind: ch.kind, op: ch.op.id });
+    } else {
+      const n = w.mm.pte.size;
+      if (n === 0) return;
+      this.record(ch);
+      let i = ch.pick % n;
+      for (const vpn of w.mm.pte.keys()) {
+        if (i-- === 0) {
+          w.mm.fill(c, vpn);
+          w.trace.push({ t: 'tlb', i: w.stepNo, cpu: c.id, vpn, what: 'spec' });
+          break;
+        }
+      }
+    }
+  }
+
+  /** The CPU to step next, or null when none can run. */
+  pick(): Cpu | null {
+    const { w, runnable } = this;
+    for (;;) {
+      if (this.remaining > 0) {
+        const c = w.cpus[this.cur]!;
+        if (runnable(c)) {
+          this.remaining--;
+          return c;
+        }
+        this.remaining = 0;
+      }
+      if (this.ci >= this.schedule.length) break;
+      this.apply(this.schedule[this.ci++]!);
+    }
+    if (this.chooser) {
+      const ready = w.cpus.filter(runnable);
+      if (ready.length === 0) return null;
+      const choice = this.chooser(w, ready, this.cur);
+      for (const ev of choice.events ?? []) this.apply(ev);
+      const c = w.cpus[choice.cpu];
+      const next = c !== undefined && runnable(c) ? c : ready[0]!;
+      this.cur = next.id;
+      return next;
+    }
+    if (runnable(w.cpus[this.cur]!)) return w.cpus[this.cur]!;
+    for (const c of w.cpus) {
+      if (runnable(c)) {
+        this.cur = c.id;
+        return c;
+      }
+    }
+    return null;
+  }
+}
