@@ -137,27 +137,40 @@ export class Harness {
         yield* api.vm_unmap_aliases(k);
         return 'ok';
       case 'unmap_again':
-      case 'vm_unmap_ram_count': {
-        const h = this.handles.get(op.h);
-        if (h === undefined) return 'skipped';
-        const wrongCount = op.op === 'vm_unmap_ram_count' && op.count !== h.count && (this.variant.features ?? []).includes('percpu-blocks');
-        if (h.life.stateName === 'live' && !h.claimed) {
-          if (op.op === 'unmap_again') yield* this.unmap(k, h, h.count, false);
-        } else if (h.life.stateName !== 'released' || wrongCount) return 'skipped';
-        const count = op.op === 'vm_unmap_ram_count' ? op.count : h.count;
-        // A "wrong" count equal to the mapped one, or a count the variant's API does not
-        // take (vanilla maps vm_unmap_ram onto vunmap), is no misuse.
-        if (op.op === 'vm_unmap_ram_count' && (count === h.count || !(this.variant.features ?? []).includes('percpu-blocks'))) {
-          if (h.life.stateName === 'live' && !h.claimed) yield* this.unmap(k, h, h.count, false);
-          return 'ok';
-        }
-        this.misuseOps++;
-        this.w.reach('misuse');
-        this.w.note('F14');
-        yield* this.unmap(k, h, count, true);
-        return 'misused';
-      }
+      case 'vm_unmap_ram_count':
+        return yield* this.misuse(k, op);
     }
+  }
+
+  /**
+   * Deliberate misuse. `unmap_again`: unmap a handle a second time (the first unmap is done
+   * here if it has not happened yet). `vm_unmap_ram_count`: the first unmap, with a count
+   * other than the mapped one — no misuse where the count equals the mapped one or the
+   * variant's API takes no count (vanilla maps vm_unmap_ram onto vunmap).
+   */
+  private *misuse(k: K, op: Extract<Op, { op: 'unmap_again' | 'vm_unmap_ram_count' }>): Gen<string> {
+    const h = this.handles.get(op.h);
+    if (h === undefined) return 'skipped';
+    const live = h.life.stateName === 'live' && !h.claimed;
+    if (op.op === 'unmap_again') {
+      if (live) yield* this.unmap(k, h, h.count, false);
+      else if (h.life.stateName !== 'released') return 'skipped';
+      return yield* this.misused(k, h, h.count);
+    }
+    if (!live) return 'skipped';
+    if (op.count === h.count || !(this.variant.features ?? []).includes('percpu-blocks')) {
+      yield* this.unmap(k, h, h.count, false);
+      return 'ok';
+    }
+    return yield* this.misused(k, h, op.count);
+  }
+
+  private *misused(k: K, h: Handle, count: number): Gen<string> {
+    this.misuseOps++;
+    this.w.reach('misuse');
+    this.w.note('F14');
+    yield* this.unmap(k, h, count, true);
+    return 'misused';
   }
 
   private *map(k: K, id: number, kind: Handle['kind'], pages: number): Gen<string> {
