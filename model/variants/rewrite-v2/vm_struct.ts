@@ -68,6 +68,17 @@ const GA = sites('__get_vm_area_node', {
 });
 
 /**
+ * `va->...` through the function-static `va`: another CPU may have stored an ERR_PTR (its
+ * allocation failed) or nothing yet; dereferencing that faults, as it would in C.
+ */
+function staticVa(k: K, site: Parameters<typeof oops>[1], what: string): VmapArea {
+  const v = G(k).static_va;
+  if (v === null) oops(k, site, `BUG: unable to handle kernel NULL pointer dereference (${what}: static va is NULL)`);
+  if (typeof v === 'number') oops(k, site, `BUG: unable to handle kernel paging request at ${k.w.word.hex(k.w.word.u(BigInt(v)))} (${what} through ERR_PTR(${v}) another CPU left in the static va)`);
+  return v;
+}
+
+/**
  * `__get_vm_area_node`. `va` is `static` in the seed: one variable shared by every CPU, so
  * each access to it is a separate step (a source-level data race; whether a compiled kernel
  * shows it depends on whether gcc reloads the static — see docs/port-map.md).
@@ -98,13 +109,15 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   }
   area.flags = flags;
   yield GA.addr;
-  area.addr = (g.static_va as VmapArea).va_start;
+  if (g.static_va !== va) k.w.note('F9'); // ghost: another CPU overwrote the static
+  area.addr = staticVa(k, GA.addr, 'va->va_start').va_start;
   area.size = size;
   yield GA.priv;
-  if (g.static_va !== va) k.w.note('F9'); // ghost: another CPU overwrote the static
-  (g.static_va as VmapArea).private_ = area;
+  if (g.static_va !== va) k.w.note('F9');
+  staticVa(k, GA.priv, 'va->private = area').private_ = area;
   yield GA.flag;
-  (g.static_va as VmapArea).flags |= VM_VM_AREA;
+  if (g.static_va !== va) k.w.note('F9');
+  staticVa(k, GA.flag, 'va->flags |= VM_VM_AREA').flags |= VM_VM_AREA;
   k.w.dirty = true;
   yield* write_lock(k, g.vmlist_lock, GA.lock);
   yield GA.insert;
