@@ -43,18 +43,14 @@ export const no_alias_after_unmap_aliases: Property = {
   when: 'after-call',
   afterCall: ({ w }, op, start) => {
     if (op.op !== 'vm_unmap_aliases' || w.user === null) return [];
-    // Only unmaps that had returned before the call count: one still in progress on another
-    // CPU may legitimately leave its pages mapped until it finishes.
-    const done = new Set<number>();
-    for (const h of w.user.handles.values()) {
-      if (h.unmappedAt === undefined || h.unmappedAt >= start) continue;
-      const v0 = w.mm.vpn(h.addr);
-      for (let i = 0; i < h.count; i++) done.add(v0 + i);
-    }
+    // Only a page whose latest release was followed by a returned unmap before the call
+    // counts: an unmap still in progress (another CPU, or the context this call interrupted)
+    // may legitimately leave its pages mapped until it finishes.
     const out: string[] = [];
     for (const a of w.mm.alias.aliases()) {
       const rel = w.mm.alias.releasedAt.get(a.vpn);
-      if (rel !== undefined && rel < start && done.has(a.vpn)) out.push(`page ${hex(w, BigInt(a.vpn) << BigInt(w.layout.PAGE_SHIFT))} released at step ${rel} is still ${a.state} on cpu${a.cpu} after vm_unmap_aliases() (called at step ${start})`);
+      const done = w.user.unmapDone.get(a.vpn);
+      if (rel !== undefined && done !== undefined && rel <= done && done < start) out.push(`page ${hex(w, BigInt(a.vpn) << BigInt(w.layout.PAGE_SHIFT))} released at step ${rel} is still ${a.state} on cpu${a.cpu} after vm_unmap_aliases() (called at step ${start})`);
     }
     return out;
   },

@@ -49,6 +49,8 @@ export class Harness {
   readonly present = new Set<number>();
   /** Misuse ops executed. */
   misuseOps = 0;
+  /** Per page: the step at which the latest user unmap covering it returned. */
+  readonly unmapDone = new Map<number, number>();
   private failedEarlier = false;
 
   constructor(
@@ -214,7 +216,11 @@ export class Harness {
       k.ctx.misuse = false;
     }
     h.life.send(MH_EV.UNMAP_DONE);
-    if (!again) h.unmappedAt = this.w.stepNo;
+    if (!again) {
+      h.unmappedAt = this.w.stepNo;
+      const v0 = this.w.mm.vpn(h.addr);
+      for (let i = 0; i < h.count; i++) this.unmapDone.set(v0 + i, this.w.stepNo);
+    }
     if (!again && h.kind !== 'vmalloc') for (const p of h.pages) this.w.mm.livePages.delete(p);
   }
 
