@@ -11,6 +11,7 @@ import { runScenario } from '../explore/check';
 import { pctChooser, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
 import seedrandom from 'seedrandom';
+import { TEMPLATES, instantiate } from '../explore/handmade';
 import { MANIFEST_FORMAT, MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
 
 /** Discover, shrink and optionally record violations. Returns the lines to print. */
@@ -55,6 +56,20 @@ export function discover(variants: readonly Variant[], campaigns: readonly Campa
           entry.violated[p] = path;
         }
       }
+    }
+  }
+  // Hand-made templates (races outside the random budgets), for the selected campaigns.
+  for (const t of TEMPLATES) {
+    if (!campaigns.some((c) => c.name === t.campaign)) continue;
+    for (const v of variants) {
+      const found = instantiate(t, v);
+      if (found === null) continue;
+      const ce = buildCounterexample(v, found.campaign, t.property, found.scenario, { strategy: 'hand', note: t.note });
+      if (ce === null) continue;
+      const path = counterexamplePath(v.name, t.campaign, t.property);
+      log(`  ${v.name} / ${t.campaign}: ${t.property} (template ${t.name}) [${ce.finding ?? 'unclassified'}]`);
+      if (write) writeFileSync(path, JSON.stringify(ce, null, 1) + '\n');
+      (((manifest.variants[v.name] ??= {})[t.campaign] ??= { violated: {} }).violated)[t.property] = path;
     }
   }
   if (write) writeManifest(manifest);
