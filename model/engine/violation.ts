@@ -1,6 +1,7 @@
 /**
  * Violations: a property name plus the kernel-style splat that shows where it broke.
  */
+import { match } from 'ts-pattern';
 import type { Splat, SplatKind } from '../kernel/assert';
 
 /** One broken property in one run. */
@@ -11,28 +12,19 @@ export interface Violation {
   readonly call?: string | null;
 }
 
-/** The property a splat of each kind breaks unless a more specific one is named. */
+/** The property a splat of each kind breaks unless a more specific one is named (exhaustive). */
 export function propertyOf(kind: SplatKind): string {
-  switch (kind) {
-    case 'BUG':
-      return 'no_bug';
-    case 'WARN':
-      return 'no_warn';
-    case 'Oops':
-      return 'no_oops';
-    case 'might_sleep':
-      return 'no_sleep_in_atomic';
-    case 'deadlock':
-      return 'no_deadlock';
-    case 'livelock':
-      return 'no_livelock';
-    case 'lockdep':
-      return 'lockdep_irq_safe';
-    case 'lifecycle':
-      return 'lifecycle_legal';
-    case 'invariant':
-      return 'invariant';
-  }
+  return match(kind)
+    .with('BUG', () => 'no_bug')
+    .with('WARN', () => 'no_warn')
+    .with('Oops', () => 'no_oops')
+    .with('might_sleep', () => 'no_sleep_in_atomic')
+    .with('deadlock', () => 'no_deadlock')
+    .with('livelock', () => 'no_livelock')
+    .with('lockdep', () => 'lockdep_irq_safe')
+    .with('lifecycle', () => 'lifecycle_legal')
+    .with('invariant', () => 'invariant')
+    .exhaustive();
 }
 
 /** One line, kernel style: `[cpu1 hardirq] BUG: ... at vb_alloc: spin_lock(&vb->lock)`. */
