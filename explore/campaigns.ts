@@ -61,6 +61,8 @@ export const CAMPAIGNS: readonly Campaign[] = [
   { ...base, name: 'tiny-faults', description: 'two CPUs with allocation failures injected', layout: 'tiny', cpus: 2, maxOps: 10, runs: 600, seed: 1005, faults: true },
   { ...base, name: 'tiny-misuse', description: 'one CPU; deliberate misuse: double unmap, wrong vm_unmap_ram count', layout: 'tiny', cpus: 1, maxOps: 10, runs: 600, seed: 1006, kinds: [...NORMAL, 'unmap_again', 'vm_unmap_ram_count'], spec: false },
   { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, maxPages: 12, runs: 800, seed: 1007, spec: false },
+  { ...base, name: 'x86-32-2cpu', description: 'two CPUs on the real x86-32 layout (1 MB blocks at NR_CPUS=8, lazy limit 16384 pages)', layout: 'x86-32', cpus: 2, maxOps: 12, maxPages: 8, runs: 300, seed: 1009 },
+  { ...base, name: 'x86-64-2cpu', description: 'two CPUs on the real x86-64 layout (4 MB blocks, 128 TB of vmalloc space)', layout: 'x86-64', cpus: 2, maxOps: 12, maxPages: 8, runs: 300, seed: 1010 },
   { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 600, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
 ];
 
