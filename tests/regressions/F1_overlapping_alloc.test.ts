@@ -5,7 +5,8 @@
  * area lies above `addr` (the lowest areas were freed and purged), `first` stays NULL and the code
  * jumps to `found:` without checking that [addr, addr + size) ends before the lowest area. The new
  * area overlaps it; vmap_page_range then hits WARN_ON(!pte_none(*pte)) — the warning Andrew Morton
- * reported on 2008-09-05 from vmalloc() at boot. (Later kernels test `tmp->va_start < addr + size`.)
+ * reported on 2008-09-05 from vmalloc() at boot (F1 reproduces it from a single CPU; F9 can
+ * produce the same warning under concurrency). (Later kernels test `tmp->va_start < addr + size`.)
  *
  * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-top.areas_disjoint.json
  */
