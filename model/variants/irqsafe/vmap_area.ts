@@ -97,7 +97,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     va.va_start = addr;
     va.va_end = W.add(addr, size);
     va.flags = 0n;
-    va.vstart = vstart;
+    va.vstart = vstart; // ghost: the request's range, for areas_in_range
     va.vend = vend;
     yield* __insert_vmap_area(k, va);
     yield* spin_unlock_irqrestore(k, g.vmap_area_lock, flags, A.unlock);

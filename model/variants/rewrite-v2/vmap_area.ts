@@ -11,7 +11,7 @@ import { ListHead, list_add_rcu, list_del_rcu } from '../../kernel/list';
 import { KObject, GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import {
-  RB_CLEAR_NODE, RB_EMPTY_NODE, rb_erase, rb_insert_color, rb_link_node, rb_next, rb_prev, rbChildLink, rbLinkGet, rbRootLink,
+  RB_CLEAR_NODE, RB_EMPTY_NODE, rb_erase, rb_first, rb_insert_color, rb_link_node, rb_next, rb_prev, rbChildLink, rbLinkGet, rbRootLink,
   type RbNode, type RbLink,
 } from '../../kernel/rbtree';
 import { Lifecycle } from '../../lifecycles/instance';
@@ -174,7 +174,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     va.va_start = addr;
     va.va_end = W.add(addr, size);
     va.flags = 0n;
-    va.vstart = vstart;
+    va.vstart = vstart; // ghost: the request's range, for areas_in_range
     va.vend = vend;
     yield* __insert_vmap_area(k, va);
     yield* spin_unlock(k, g.vmap_area_lock, A.unlock);
@@ -185,7 +185,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
 /** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
 export function noteLazyAtPurge(k: K): void {
   const ids = new Set<number>();
-  for (let n = G(k).vmap_area_root.rb_node ? firstNode(k) : null; n; n = rb_next(n) as VmapArea | null) {
+  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) {
     if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
   }
   G(k).ghostPurgeStart.set(k.ctx, ids);
@@ -193,9 +193,7 @@ export function noteLazyAtPurge(k: K): void {
 
 /** The lowest area (rb_first), for ghost bookkeeping. */
 export function firstNode(k: K): VmapArea | null {
-  let n = G(k).vmap_area_root.rb_node;
-  while (n && n.rb_left) n = n.rb_left;
-  return n as VmapArea | null;
+  return rb_first(G(k).vmap_area_root) as VmapArea | null;
 }
 
 /** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
