@@ -34,6 +34,7 @@
  * is unchanged.
  */
 import type { Variant } from '../variant';
+import type { RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { alloc_vmap_area, free_vmap_area } from './vmap_area';
 import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area } from './lazy_purge';
@@ -42,22 +43,27 @@ import { vb_alloc, vb_free } from './vb_alloc';
 import { vm_map_ram, vm_unmap_aliases } from './vm_map_ram';
 import { pendingWork, run_workqueue } from './workqueue';
 
+/** irqsafe's function table: v2's with the functions its patch touches replaced. */
+export const irqsafeFns: RwFns = {
+  ...rewriteV2Fns,
+  alloc_vmap_area,
+  free_vmap_area,
+  __purge_vmap_area_lazy,
+  free_unmap_vmap_area,
+  find_vmap_area,
+  new_vmap_block,
+  free_vmap_block,
+  vb_alloc,
+  vb_free,
+  vm_unmap_aliases,
+  vm_map_ram,
+};
+
+/** The keventd hook for the runner: which works are pending, and the worker body. */
+export const irqsafeHooks: Pick<Variant, 'pendingWork' | 'run_workqueue'> = { pendingWork, run_workqueue };
+
+/** irqsafe's description (composed variants keep it). */
+export const IRQSAFE_DESCRIPTION = 'mm: rewrite vmap layer (v2) + the untested irq-safety incremental patch (2008-08-20), as posted';
+
 /** The interrupt-safe incremental patch on top of v2. */
-export const irqsafe: Variant = Object.assign(
-  rewriteVariant('irqsafe', 'mm: rewrite vmap layer (v2) + the untested irq-safety incremental patch (2008-08-20), as posted', {
-    ...rewriteV2Fns,
-    alloc_vmap_area,
-    free_vmap_area,
-    __purge_vmap_area_lazy,
-    free_unmap_vmap_area,
-    find_vmap_area,
-    new_vmap_block,
-    free_vmap_block,
-    vb_alloc,
-    vb_free,
-    vm_unmap_aliases,
-    vm_map_ram,
-  }),
-  /** The keventd hook for the runner: which works are pending, and the worker body. */
-  { pendingWork, run_workqueue },
-);
+export const irqsafe: Variant = rewriteVariant('irqsafe', IRQSAFE_DESCRIPTION, irqsafeFns, irqsafeHooks);

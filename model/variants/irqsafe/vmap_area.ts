@@ -28,6 +28,7 @@ const A = sites('alloc_vmap_area', {
   unlock_fail: 'spin_unlock_irqrestore(&vmap_area_lock, flags)',
   bug_align: 'BUG_ON(addr & (align-1))',
   unlock: 'spin_unlock_irqrestore(&vmap_area_lock, flags)',
+  fail: 'return ERR_PTR(-EBUSY)',
 });
 
 /** Allocate a region of KVA of the specified size and alignment, within vstart and vend. */
@@ -87,8 +88,8 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         continue;
       }
       // printk(KERN_WARNING "vmap allocation failed: use vmalloc=<size> to increase size.\n");
-      // Note: the C returns without kfree(va): the vmap_area leaks (kmemleak sees it).
       recordAllocFailure(k, size, align, vstart, vend);
+      yield* g.fn.alloc_vmap_area_fail(k, va, A.fail);
       return EBUSY;
     }
     if (W.add(addr, size) < addr) k.w.note('F5'); // ghost: addr + size wrapped past ULONG_MAX

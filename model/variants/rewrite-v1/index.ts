@@ -49,7 +49,7 @@ import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
 import { fls } from '../../kernel/bitops';
 import type { Variant } from '../variant';
-import { G } from '../rewrite-v2/state';
+import { G, type RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { free_unmap_vmap_area_addr } from '../rewrite-v2/lazy_purge';
 import { countSize } from '../rewrite-v2/vm_map_ram';
@@ -88,12 +88,18 @@ export const vm_unmap_ram = kfn('vm_unmap_ram', function* (k: K, mem: bigint, co
   else yield* free_unmap_vmap_area_addr(k, addr);
 });
 
-/** The first posting of the rewrite. */
-export const rewriteV1: Variant = rewriteVariant('rewrite-v1', 'mm: rewrite vmap layer, as first posted (2008-08-18)', {
+/** v1's function table: v2's with the functions that differ between the postings replaced. */
+export const rewriteV1Fns: RwFns = {
   ...rewriteV2Fns,
   lazy_max_pages: LAZY_MAX,
   new_vmap_block,
   free_vmap_block,
   vb_free,
   vm_unmap_ram,
-});
+};
+
+/** v1's description (composed variants keep it). */
+export const REWRITE_V1_DESCRIPTION = 'mm: rewrite vmap layer, as first posted (2008-08-18)';
+
+/** The first posting of the rewrite. */
+export const rewriteV1: Variant = rewriteVariant('rewrite-v1', REWRITE_V1_DESCRIPTION, rewriteV1Fns);

@@ -6,7 +6,9 @@
 import type { World } from '../../engine/world';
 import type { Variant } from '../variant';
 import { Rw, rwConsts, type RwFns } from './state';
-import { alloc_vmap_area, free_vmap_area } from './vmap_area';
+import { alloc_vmap_area, alloc_vmap_area_fail, free_vmap_area } from './vmap_area';
+import { __get_vm_area_node, static_va } from './vm_struct';
+import { vmap_page_range, vmap_page_range_flush } from './page_range';
 import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area, lazy_max_pages, purge_vmap_area_lazy } from './lazy_purge';
 import { VmapBlockQueue, free_vmap_block, new_vmap_block } from './vmap_block';
 import { vb_alloc, vb_free } from './vb_alloc';
@@ -30,11 +32,17 @@ export const rewriteV2Fns: RwFns = {
   vm_unmap_aliases,
   vm_unmap_ram,
   vm_map_ram: vm_map_ram_v2,
+  __get_vm_area_node,
+  __get_vm_area_node_va: static_va,
+  vmap_page_range,
+  vmap_page_range_flush,
+  alloc_vmap_area_fail,
 };
 
-/** Build a rewrite-family variant from a function table (vmalloc_init included). */
-export function rewriteVariant(name: string, description: string, fns: RwFns): Variant {
+/** Build a rewrite-family variant from a function table (vmalloc_init included); `extra` adds hooks (irqsafe's keventd). */
+export function rewriteVariant(name: string, description: string, fns: RwFns, extra: Pick<Variant, 'pendingWork' | 'run_workqueue'> = {}): Variant {
   return {
+    ...extra,
     name,
     description,
     init(w: World): void {
@@ -56,5 +64,8 @@ export function rewriteVariant(name: string, description: string, fns: RwFns): V
   };
 }
 
+/** v2's description (composed variants keep it). */
+export const REWRITE_V2_DESCRIPTION = 'mm: rewrite vmap layer, as revised after review (2008-08-19)';
+
 /** The rewrite as revised after review. */
-export const rewriteV2 = rewriteVariant('rewrite-v2', 'mm: rewrite vmap layer, as revised after review (2008-08-19)', rewriteV2Fns);
+export const rewriteV2 = rewriteVariant('rewrite-v2', REWRITE_V2_DESCRIPTION, rewriteV2Fns);

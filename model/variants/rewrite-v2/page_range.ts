@@ -72,10 +72,19 @@ export const vmap_page_range = kfn('vmap_page_range', function* (k: K, addr: big
   } while (addr !== end);
   // The pgd loop leaves `addr` at `end` on success and at the failing pgd chunk's start on
   // error; the model treats the whole range as one pgd chunk (divergence: pgd granularity).
-  flush_cache_vmap(k, err ? start : addr, end, start, addr); // ghost: [start, addr) was mapped
+  G(k).fn.vmap_page_range_flush(k, start, addr, end, err);
   if (err) return err;
   return nr;
 });
+
+/**
+ * Fix point: vmap_page_range's closing `flush_cache_vmap(addr, end)`, with `addr` as the
+ * loop left it (== end on success: the flush covers nothing, F2). `start` and `addr` are
+ * also the ghost record of what was mapped, [start, addr).
+ */
+export function vmap_page_range_flush(k: K, start: bigint, addr: bigint, end: bigint, err: number): void {
+  flush_cache_vmap(k, err ? start : addr, end, start, addr);
+}
 
 const K_ = sites('unmap_kernel_range', { flush: 'flush_tlb_kernel_range(addr, end)' });
 
@@ -90,7 +99,7 @@ export const unmap_kernel_range = kfn('unmap_kernel_range', function* (k: K, add
 export const map_vm_area = kfn('map_vm_area', function* (k: K, addr: bigint, size: bigint, pages: { arr: readonly (number | null)[]; off: number }): Gen<number> {
   const W = k.w.word;
   const end = W.sub(W.add(addr, size), G(k).c.PAGE_SIZE);
-  let err = yield* vmap_page_range(k, addr, end, pages.arr.slice(pages.off));
+  let err = yield* G(k).fn.vmap_page_range(k, addr, end, pages.arr.slice(pages.off));
   if (err > 0) {
     pages.off += err;
     err = 0;

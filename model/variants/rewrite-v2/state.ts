@@ -15,10 +15,16 @@ import { RADIX_TREE, type RadixTreeRoot } from '../../kernel/radix_tree';
 import type { VmapArea } from './vmap_area';
 import type { VmapBlock, VmapBlockQueue } from './vmap_block';
 import type { VmStruct } from './vm_struct';
+import type { Site } from '../../engine/site';
 
 /** A C `unsigned long *` out-parameter (`&start`, `&end` of __purge_vmap_area_lazy). */
 export interface Ref {
   v: bigint;
+}
+
+/** The storage of __get_vm_area_node's `va` (a static in the seed; see vm_struct.ts). */
+export interface VaSlot {
+  v: VmapArea | Errno | null;
 }
 
 /** An ERR_PTR value: a negative errno. */
@@ -44,6 +50,17 @@ export interface RwFns {
   vm_unmap_aliases(k: K): Gen;
   vm_unmap_ram(k: K, mem: bigint, count: number): Gen;
   vm_map_ram(k: K, pages: (number | null)[], count: number, node: number, gfp: number): Gen<bigint>;
+  /** Fix point: the storage class of __get_vm_area_node's `va` (2008: `static`, F9). */
+  __get_vm_area_node_va(k: K): VaSlot;
+  __get_vm_area_node(k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null>;
+  vmap_page_range(k: K, addr: bigint, end: bigint, pages: readonly (number | null)[]): Gen<number>;
+  /** Fix point: vmap_page_range's closing cache flush (see page_range.ts). */
+  vmap_page_range_flush(k: K, start: bigint, addr: bigint, end: bigint, err: number): void;
+  /**
+   * Fix point: what alloc_vmap_area does with its `va` when the retried search fails, just
+   * before `return ERR_PTR(-EBUSY)` (2008: nothing). `site` is the failure's statement.
+   */
+  alloc_vmap_area_fail(k: K, va: VmapArea, site: Site): Gen;
 }
 
 /** The seed's derived constants for one layout. */
@@ -96,7 +113,7 @@ export class Rw {
   readonly vmlist_lock = new Lock('vmlist_lock', 'vmlist_lock', true);
   vmlist: VmStruct | null = null;
   /** `static struct vmap_area *va;` of __get_vm_area_node: one variable shared by all CPUs. */
-  static_va: VmapArea | Errno | null = null;
+  readonly static_va: VaSlot = { v: null };
   /** irqsafe: `static DECLARE_WORK(purge_work, purge_work_fn)` pending flag. */
   purge_work_pending = false;
   /** Ghost: ids of areas lazily freed when an allocation's purge-and-retry began. */

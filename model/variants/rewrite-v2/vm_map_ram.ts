@@ -12,7 +12,7 @@ import { GFP_KERNEL } from '../../kernel/slab';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { G, type Ref } from './state';
 import { bitmapOp, blockOf } from './vb_alloc';
-import { vmap_page_range, vunmap_page_range } from './page_range';
+import { vunmap_page_range } from './page_range';
 import { free_unmap_vmap_area_addr } from './lazy_purge';
 
 const UA = sites('vm_unmap_aliases', {
@@ -115,7 +115,7 @@ export const vm_map_ram = kfn('vm_map_ram', function* (k: K, pages: (number | nu
     addr = va.va_start;
     mem = addr;
   }
-  if ((yield* vmap_page_range(k, addr, c.W.add(addr, size), pages)) < 0) {
+  if ((yield* g.fn.vmap_page_range(k, addr, c.W.add(addr, size), pages)) < 0) {
     yield* g.fn.vm_unmap_ram(k, mem, count);
     return 0n;
   }

@@ -11,7 +11,7 @@ import { fls } from '../../kernel/bitops';
 import { in_interrupt } from '../../kernel/irq';
 import { GFP_RECLAIM_MASK, KObject, kfree, kmalloc_node } from '../../kernel/slab';
 import { write_lock, write_unlock } from '../../kernel/spinlock';
-import { G } from './state';
+import { G, type VaSlot } from './state';
 import { VM_VM_AREA, type VmapArea } from './vmap_area';
 
 /** vm_struct flags of include/linux/vmalloc.h (2.6.26). */
@@ -71,8 +71,8 @@ const GA = sites('__get_vm_area_node', {
  * `va->...` through the function-static `va`: another CPU may have stored an ERR_PTR (its
  * allocation failed) or nothing yet; dereferencing that faults, as it would in C.
  */
-function staticVa(k: K, site: Parameters<typeof oops>[1], what: string): VmapArea {
-  const v = G(k).static_va;
+function staticVa(k: K, slot: VaSlot, site: Parameters<typeof oops>[1], what: string): VmapArea {
+  const v = slot.v;
   if (v === null) oops(k, site, `BUG: unable to handle kernel NULL pointer dereference (${what}: static va is NULL)`);
   if (typeof v === 'number') oops(k, site, `BUG: unable to handle kernel paging request at ${k.w.word.hex(k.w.word.u(BigInt(v)))} (${what} through ERR_PTR(${v}) another CPU left in the static va)`);
   return v;
@@ -99,25 +99,26 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   const area = yield* kmalloc_node(k, GA.kmalloc, gfp_mask & GFP_RECLAIM_MASK, (id) => new VmStruct(id));
   if (area === null) return null;
   size = W.add(size, PAGE_SIZE); // We always allocate a guard page.
+  const slot = g.fn.__get_vm_area_node_va(k);
   const va = yield* g.fn.alloc_vmap_area(k, size, align, start, end, node, gfp_mask);
   yield GA.store_va;
-  g.static_va = va;
+  slot.v = va;
   yield GA.is_err;
-  if (typeof g.static_va === 'number' || g.static_va === null) {
+  if (typeof slot.v === 'number' || slot.v === null) {
     yield* kfree(k, area, GA.kfree);
     return null;
   }
   area.flags = flags;
   yield GA.addr;
-  if (g.static_va !== va) k.w.note('F9'); // ghost: another CPU overwrote the static
-  area.addr = staticVa(k, GA.addr, 'va->va_start').va_start;
+  if (slot.v !== va) k.w.note('F9'); // ghost: another CPU overwrote the static
+  area.addr = staticVa(k, slot, GA.addr, 'va->va_start').va_start;
   area.size = size;
   yield GA.priv;
-  if (g.static_va !== va) k.w.note('F9');
-  staticVa(k, GA.priv, 'va->private = area').private_ = area;
+  if (slot.v !== va) k.w.note('F9');
+  staticVa(k, slot, GA.priv, 'va->private = area').private_ = area;
   yield GA.flag;
-  if (g.static_va !== va) k.w.note('F9');
-  staticVa(k, GA.flag, 'va->flags |= VM_VM_AREA').flags |= VM_VM_AREA;
+  if (slot.v !== va) k.w.note('F9');
+  staticVa(k, slot, GA.flag, 'va->flags |= VM_VM_AREA').flags |= VM_VM_AREA;
   k.w.dirty = true;
   yield* write_lock(k, g.vmlist_lock, GA.lock);
   yield GA.insert;
@@ -132,6 +133,11 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   yield* write_unlock(k, g.vmlist_lock, GA.unlock);
   return area;
 });
+
+/** The seed's storage for `va`: `static struct vmap_area *va;`, one slot for every CPU (F9). */
+export function static_va(k: K): VaSlot {
+  return G(k).static_va;
+}
 
 /** `find_vm_area(addr)` */
 export const find_vm_area = kfn('find_vm_area', function* (k: K, addr: bigint): Gen<VmStruct | null> {

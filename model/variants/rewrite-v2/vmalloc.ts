@@ -10,7 +10,7 @@ import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';
 import { G } from './state';
 import { map_vm_area } from './page_range';
-import { PageArray, VM_ALLOC, VM_MAP, VM_VPAGES, __get_vm_area_node, remove_vm_area, type VmStruct } from './vm_struct';
+import { PageArray, VM_ALLOC, VM_MAP, VM_VPAGES, remove_vm_area, type VmStruct } from './vm_struct';
 
 const V = sites('__vunmap', {
   bad: 'if ((PAGE_SIZE-1) & (unsigned long)addr) { printk(...); WARN_ON(1); return; }',
@@ -63,7 +63,7 @@ export const vmap = kfn('vmap', function* (k: K, pages: (number | null)[], count
   const c = G(k).c;
   if (count > k.w.layout.num_physpages) return 0n;
   const size = k.w.word.u(BigInt.asUintN(32, BigInt(count) << BigInt(c.PAGE_SHIFT))); // count << PAGE_SHIFT, unsigned int
-  const area = yield* __get_vm_area_node(k, size, VM_MAP, c.VMALLOC_START, c.VMALLOC_END, -1, GFP_KERNEL);
+  const area = yield* G(k).fn.__get_vm_area_node(k, size, VM_MAP, c.VMALLOC_START, c.VMALLOC_END, -1, GFP_KERNEL);
   if (area === null) return 0n;
   if (yield* map_vm_area(k, area.addr, area.size, { arr: pages, off: 0 })) {
     yield* vunmap(k, area.addr);
@@ -82,7 +82,7 @@ export const __vmalloc_node = kfn('__vmalloc_node', function* (k: K, size: bigin
   const c = G(k).c;
   size = c.W.ALIGN(size, c.PAGE_SIZE);
   if (!size || size >> BigInt(c.PAGE_SHIFT) > BigInt(k.w.layout.num_physpages)) return 0n;
-  const area = yield* __get_vm_area_node(k, size, VM_ALLOC, c.VMALLOC_START, c.VMALLOC_END, node, gfp_mask);
+  const area = yield* G(k).fn.__get_vm_area_node(k, size, VM_ALLOC, c.VMALLOC_START, c.VMALLOC_END, node, gfp_mask);
   if (area === null) return 0n;
   return yield* __vmalloc_area_node(k, area, gfp_mask, node);
 });

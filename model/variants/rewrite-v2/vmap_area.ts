@@ -106,6 +106,7 @@ const A = sites('alloc_vmap_area', {
   unlock_fail: 'spin_unlock(&vmap_area_lock)',
   bug_align: 'BUG_ON(addr & (align-1))',
   unlock: 'spin_unlock(&vmap_area_lock)',
+  fail: 'return ERR_PTR(-EBUSY)',
 });
 
 /** Allocate a region of KVA of the specified size and alignment, within vstart and vend. */
@@ -164,8 +165,8 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         continue;
       }
       // printk(KERN_WARNING "vmap allocation failed: use vmalloc=<size> to increase size.\n");
-      // Note: the C returns without kfree(va): the vmap_area leaks (kmemleak sees it).
       recordAllocFailure(k, size, align, vstart, vend);
+      yield* g.fn.alloc_vmap_area_fail(k, va, A.fail);
       return EBUSY;
     }
     if (W.add(addr, size) < addr) k.w.note('F5'); // ghost: addr + size wrapped past ULONG_MAX
@@ -181,6 +182,12 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     return va;
   }
 });
+
+/**
+ * The 2008 failure path: `return ERR_PTR(-EBUSY);` with nothing freed, so the vmap_area
+ * kmalloc_node'd at the top leaks (F4; kmemleak sees it). A fix point of the table.
+ */
+export function* alloc_vmap_area_fail(_k: K, _va: VmapArea, _site: Site): Gen {}
 
 /** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
 export function noteLazyAtPurge(k: K): void {

@@ -1,0 +1,25 @@
+/**
+ * Every fix, one file each. Adding a fix means adding its file and its line here; variant
+ * names (`rewrite-v2+F3`, `rewrite-v2-fixed`), classification and the manifest derive from
+ * this list and from each fix's own `bases`.
+ */
+import type { Fix } from './fix';
+import { F2 } from './F2_flush_cache_vmap_start';
+import { F4 } from './F4_kfree_va_on_failure';
+import { F9 } from './F9_static_va';
+
+export type { Fix, RewriteBase } from './fix';
+export { REWRITE_BASES, applyFixes, FixCompositionError } from './fix';
+
+/** Every fix, in finding order. */
+export const FIXES: readonly Fix[] = [F2, F4, F9];
+
+/** Numeric order of finding ids (F2 < F10). */
+export function byFindingId(a: { id: string }, b: { id: string }): number {
+  return Number(a.id.slice(1)) - Number(b.id.slice(1)) || a.id.localeCompare(b.id);
+}
+
+/** The fix of finding `id`, or undefined. */
+export function fixById(id: string): Fix | undefined {
+  return FIXES.find((f) => f.id === id);
+}
