@@ -1,48 +1,32 @@
 /**
- * `vmapcheck audit-irq --variant V`: per API call, was it seen safe from hardirq, softirq
- * and process context with irqs off within the budget; for each problem, the shrunk
- * counterexample (written to out/irq/ and printed as a kernel-style splat).
+ * `vmapcheck audit-irq --variant V`: per API call, is it safe from hardirq, softirq and
+ * process context with irqs off? The irq campaigns are audited like every other campaign
+ * (their findings are in expectations.json); this prints the verdict table.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
-import { auditIrq, type IrqVerdict } from '../explore/irq_audit';
+import { audit } from '../explore/audit';
 import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
-import { counterexamplePath } from '../counterexamples/build';
-import { MANIFEST_FORMAT, MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
-import { existsSync } from 'node:fs';
+import type { IrqCell } from '../explore/irq_cells';
+import { readManifest } from '../counterexamples/manifest';
+import { terminalSummary } from '../reports/index';
 
 /** The verdict table as text. */
-export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
+export function irqTable(v: string, cells: readonly IrqCell[]): string {
   const cellOf = (call: string, ctx: string): string => {
-    const r = verdicts.find((x) => x.call === call && x.context === ctx)!;
-    if (r.exercised === 0) return 'not exercised';
-    return r.problems.length === 0 ? `safe (${r.exercised} runs)` : `UNSAFE: ${r.problems.map((p) => p.property).join(', ')}`;
+    const r = cells.find((x) => x.call === call && x.context === ctx);
+    if (r === undefined) return 'not run (contract campaign)';
+    const ids = Object.keys(r.problems);
+    if (ids.length > 0) return `UNSAFE: ${ids.join(', ')}`;
+    return r.exercised === 0 ? 'not exercised' : `safe (${r.exercised} runs)`;
   };
   const rows = IRQ_CALLS.map((call) => `| ${call} | ${IRQ_CONTEXTS.map((ctx) => cellOf(call, ctx)).join(' | ')} |`);
   return [`irq-safety audit of ${v}`, `| call | ${IRQ_CONTEXTS.join(' | ')} |`, `|---|${IRQ_CONTEXTS.map(() => '---').join('|')}|`, ...rows].join('\n');
 }
 
-/** Run the irq audit command. */
+/** Run the irq audit command (exit 1 when the irq campaigns disagree with the manifest). */
 export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[]): number {
-  const out = (flags.out as string | undefined) ?? 'out';
-  const write = flags.write === true;
-  const manifest: Manifest = existsSync(MANIFEST_PATH) ? readManifest() : { format: MANIFEST_FORMAT, variants: {} };
-  mkdirSync(`${out}/irq`, { recursive: true });
-  for (const v of variants) {
-    const verdicts = auditIrq(v, flags.runs as number | undefined, (l) => console.log(l));
-    console.log(irqTable(v.name, verdicts));
-    for (const r of verdicts) {
-      const entry = ((manifest.variants[v.name] ??= {})[r.campaign] = { violated: {} as Record<string, string> });
-      for (const p of r.problems) {
-        if (p.counterexample === null) continue;
-        const path = write ? counterexamplePath(v.name, r.campaign, p.property) : `${out}/irq/${counterexamplePath(v.name, r.campaign, p.property).replace('counterexamples/', '')}`;
-        entry.violated[p.property] = path;
-        writeFileSync(path, JSON.stringify(p.counterexample, null, 1) + '\n');
-        console.log(`------------[ cut here ]------------\n${v.name}: ${r.call} in ${r.context}: ${p.property} (${p.count} runs)\n${p.message}\n  shrunk: ${p.counterexample.stats.ops} ops, ${p.counterexample.stats.contextSwitches} switches -> ${path}\n---[ end trace ]---`);
-      }
-    }
-    writeFileSync(`${out}/irq/${v.name}.md`, irqTable(v.name, verdicts) + '\n');
-  }
-  if (write) writeManifest(manifest);
-  return 0;
+  const r = audit(variants, [], readManifest(), { irq: true, ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}), progress: (l) => console.log(l) });
+  for (const v of variants) console.log(irqTable(v.name, r.irq.filter((c) => c.variant === v.name)));
+  if (!r.ok) console.log(terminalSummary(r));
+  return r.ok ? 0 : 1;
 }

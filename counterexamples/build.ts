@@ -10,7 +10,8 @@ import { runScenario } from '../explore/check';
 import { contextSwitches } from '../explore/shrink';
 import { traceLines } from '../reports/trace_text';
 import { CE_FORMAT, type CounterexampleFile, type SearchRecord } from './format';
-import { classify } from './findings';
+import { classifyScenario } from './classify';
+import { findingById } from './findings';
 
 /** Replay `scn` and package it as a counterexample of `property`, or null if it does not break it. */
 export function buildCounterexample(variant: Variant, c: Campaign, property: string, scn: Scenario, search: SearchRecord): CounterexampleFile | null {
@@ -18,7 +19,7 @@ export function buildCounterexample(variant: Variant, c: Campaign, property: str
   const v = o.violations.find((x) => x.property === property);
   if (v === undefined) return null;
   const s = v.splat;
-  const finding = classify(variant.name, property, s.message, s.fn, o.result.world.notes);
+  const { findings } = classifyScenario(variant.name, c, property, scn);
   return {
     format: CE_FORMAT,
     variant: variant.name,
@@ -29,7 +30,8 @@ export function buildCounterexample(variant: Variant, c: Campaign, property: str
     scenario: { programs: scn.programs, schedule: scn.schedule, faults: scn.faults ?? [] },
     violation: { message: s.message, cpu: s.cpu, context: s.context, fn: s.fn, stmt: s.stmt, frames: s.frames },
     stats: { ops: scn.programs.reduce((n, p) => n + p.length, 0) + scn.schedule.filter((x) => x.t === 'irq').length, contextSwitches: contextSwitches(o.result.executed), steps: o.result.steps },
-    ...(finding ? { finding: finding.id, explanation: finding.title } : {}),
+    findings,
+    ...(findings.length > 0 ? { finding: findings[0]!, explanation: findings.map((id) => `${id}: ${findingById(id)?.title ?? ''}`).join('\n') } : {}),
     trace: traceLines(o.result.world),
   };
 }

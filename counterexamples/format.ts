@@ -26,8 +26,10 @@ export interface CounterexampleFile {
   readonly scenario: Scenario;
   readonly violation: { readonly message: string; readonly cpu: number; readonly context: string; readonly fn: string; readonly stmt: string; readonly frames: readonly string[] };
   readonly stats: { readonly ops: number; readonly contextSwitches: number; readonly steps: number };
-  /** Finding id in docs/findings.md, when classified. */
+  /** Finding id in docs/findings.md, when classified (the first of `findings`). */
   readonly finding?: string;
+  /** Every finding whose experiment alone removes it (counterexamples/classify.ts); [] = unclassified. */
+  readonly findings?: readonly string[];
   readonly explanation?: string;
   readonly trace: readonly string[];
 }

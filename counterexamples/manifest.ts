@@ -1,27 +1,48 @@
 /**
- * The expectations manifest (expectations.json): for every variant and campaign, the
- * properties expected to be violated, each with the counterexample that shows it.
- * Everything not listed is expected to hold. Like tlaplus/Examples' manifest, a model that
- * fails on purpose is recorded as such.
+ * The expectations manifest (expectations.json), by finding: for every variant and
+ * campaign, the findings present there, each with its shortest counterexample; and for
+ * every finding, its kind and the properties it shows through. Everything not listed is
+ * expected to hold: a violation no experiment explains, a finding not recorded for that
+ * variant × campaign, a recorded counterexample that no longer reproduces (or is no longer
+ * explained by its finding), and any violation on a `-fixed` variant fail the audit. Like
+ * tlaplus/Examples' manifest, a model that fails on purpose is recorded as such.
+ *
+ * Keyed by finding rather than property, so a model change that does not change which
+ * findings exist leaves this file alone.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Format tag of the manifest. */
-export const MANIFEST_FORMAT = 'vmapcheck-expectations/1';
+export const MANIFEST_FORMAT = 'vmapcheck-expectations/2';
 
-/** One variant × campaign: property -> counterexample path. */
+/** One variant × campaign: finding id -> its shortest counterexample's path. */
 export interface CampaignExpectation {
-  readonly violated: Record<string, string>;
+  readonly findings: Record<string, string>;
+}
+
+/** What the manifest records of a finding across the corpus. */
+export interface FindingRecord {
+  readonly kind: string;
+  /** Properties its counterexamples break, sorted. */
+  readonly properties: readonly string[];
 }
 
 /** The manifest. */
 export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
+  readonly findings: Record<string, FindingRecord>;
   readonly variants: Record<string, Record<string, CampaignExpectation>>;
 }
 
 /** Default location, relative to the repository root. */
 export const MANIFEST_PATH = 'expectations.json';
+
+/** A malformed manifest: what is wrong and how to fix it. */
+export class ManifestError extends Error {}
+
+function isRecordOf(x: unknown, ok: (v: unknown) => boolean): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every(ok);
+}
 
 /** Read and validate the manifest. */
 export function readManifest(path = MANIFEST_PATH): Manifest {
@@ -29,19 +50,24 @@ export function readManifest(path = MANIFEST_PATH): Manifest {
   try {
     j = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: cannot read the expectations manifest (${(e as Error).message}); run 'vmapcheck discover --write' to create it`);
+    throw new ManifestError(`${path}: cannot read the expectations manifest (${(e as Error).message}); run 'vmapcheck discover --write' to create it`);
   }
   const m = j as Manifest;
-  if (m.format !== MANIFEST_FORMAT || typeof m.variants !== 'object') throw new Error(`${path}: expected {"format": "${MANIFEST_FORMAT}", "variants": {...}}`);
+  if (typeof j !== 'object' || j === null || m.format !== MANIFEST_FORMAT) throw new ManifestError(`${path}: expected {"format": "${MANIFEST_FORMAT}", "findings": {...}, "variants": {...}}; re-create it with 'vmapcheck discover --write'`);
+  const cell = (c: unknown): boolean => typeof c === 'object' && c !== null && isRecordOf((c as CampaignExpectation).findings, (p) => typeof p === 'string');
+  if (!isRecordOf(m.variants, (v) => isRecordOf(v, cell))) throw new ManifestError(`${path}: 'variants' must map variant -> campaign -> {"findings": {FINDING: "counterexamples/....json"}}`);
+  if (!isRecordOf(m.findings, (f) => typeof f === 'object' && f !== null && typeof (f as FindingRecord).kind === 'string' && Array.isArray((f as FindingRecord).properties))) {
+    throw new ManifestError(`${path}: 'findings' must map finding -> {"kind": string, "properties": [string]}`);
+  }
   return m;
 }
 
-/** Expected violations of one variant in one campaign. */
-export function expectedViolations(m: Manifest, variant: string, campaign: string): Record<string, string> {
-  return m.variants[variant]?.[campaign]?.violated ?? {};
+/** Findings expected on one variant in one campaign (finding -> counterexample path). */
+export function expectedFindings(m: Manifest, variant: string, campaign: string): Record<string, string> {
+  return m.variants[variant]?.[campaign]?.findings ?? {};
 }
 
-/** Write the manifest with stable key order (variants, campaigns and properties as given). */
+/** Write the manifest with stable key order (variants and campaigns as given, findings sorted). */
 export function writeManifest(m: Manifest, path = MANIFEST_PATH): void {
   writeFileSync(path, JSON.stringify(m, null, 2) + '\n');
 }

@@ -1,34 +1,67 @@
 /**
  * The audit: every chosen variant under every chosen campaign, compared with the
- * expectations manifest. A `holds` entry that broke is a failure (with a shrunk
- * counterexample); a `violated` entry whose counterexample no longer reproduces is a
- * failure; an applicable sometimes-property never reached by any campaign is a failure.
+ * finding-centric expectations manifest (counterexamples/manifest.ts).
+ *
+ * For each variant × campaign:
+ *  1. the campaign's budget of generated runs (fast-check survey); every failing run is
+ *     replayed once with the recorded findings removed (explain.ts). A failure that
+ *     survives is shrunk and classified by experiment: a known finding not recorded there is
+ *     an `unexpected-finding`, none at all an `unclassified` (new) finding;
+ *  2. every recorded finding's counterexample must still break its property on its variant
+ *     (`not-reproduced` otherwise) and its finding's experiment must still remove it
+ *     (`not-explained` otherwise).
+ * A `-fixed` variant has no recorded findings, so any violation there fails; campaigns that
+ * exist for a contract of the base (interrupt context on a layer that is not irq-safe) are
+ * not run on it. Performance properties are reported, never failures. An applicable
+ * sometimes-property no campaign reached is a failure (`unreached`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
+import { parseVariantName, variantByName } from '../model/variants/registry';
+import { findingById } from '../model/variants/findings';
 import { LifecycleCoverage } from '../model/lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../model/lifecycles/index';
-import { SAFETY, sometimesFor } from '../properties/index';
+import type { Scenario } from '../model/engine/program';
+import { SAFETY, propertyByName, sometimesFor } from '../properties/index';
 import { parseCounterexample, type CounterexampleFile } from '../counterexamples/format';
 import { replayFile } from '../counterexamples/replay';
 import { buildCounterexample } from '../counterexamples/build';
-import { expectedViolations, type Manifest } from '../counterexamples/manifest';
-import { IRQ_CALLS, IRQ_CONTEXTS, irqCampaign, type Campaign } from './campaigns';
-import { findAndShrink, survey } from './fastcheck';
-import { auditCall } from './irq_audit';
+import { experimentRemoves } from '../counterexamples/classify';
+import { expectedFindings, type Manifest } from '../counterexamples/manifest';
+import { IRQ_CAMPAIGNS, campaignByName, type Campaign } from './campaigns';
+import { findAndShrinkBy, survey } from './fastcheck';
+import { explainer } from './explain';
+import { irqCells, type IrqCell } from './irq_cells';
 
-/** One variant × campaign × property cell. */
+export type { IrqCell } from './irq_cells';
+
+/** One variant × campaign × property cell (the property matrix). */
 export interface Cell {
   readonly variant: string;
   readonly campaign: string;
   readonly property: string;
+  /** 'violated' when a recorded finding of this variant × campaign shows through it. */
   readonly expected: 'holds' | 'violated';
-  /** holds / violated (in the survey) / reproduced / not-reproduced (the recorded counterexample). */
   readonly observed: 'holds' | 'violated' | 'reproduced' | 'not-reproduced';
   /** Runs of the survey that broke it. */
   readonly count: number;
   readonly message?: string;
+  /** A recorded counterexample of a finding showing through it here. */
   readonly counterexample?: string;
+  /** The recorded findings showing through it here. */
+  readonly findings?: readonly string[];
+}
+
+/** One variant × campaign × finding: recorded, and what the audit saw of it. */
+export interface FindingCell {
+  readonly variant: string;
+  readonly campaign: string;
+  readonly finding: string;
+  readonly kind: string;
+  /** reproduced: its counterexample still fails and its experiment removes it. */
+  readonly observed: 'reproduced' | 'not-reproduced' | 'not-explained' | 'bad-counterexample';
+  readonly counterexample: string;
+  readonly property: string;
 }
 
 /** A mismatch with the manifest. */
@@ -36,8 +69,10 @@ export interface Failure {
   readonly variant: string;
   readonly campaign: string;
   readonly property: string;
-  readonly kind: 'unexpected-violation' | 'not-reproduced' | 'unreached' | 'bad-counterexample' | 'irq-verdict';
+  readonly kind: 'unexpected-finding' | 'unclassified' | 'not-reproduced' | 'not-explained' | 'unreached' | 'bad-counterexample';
   readonly detail: string;
+  /** The finding concerned (the recorded one, or the known one seen unexpectedly). */
+  readonly finding?: string;
   readonly counterexample?: CounterexampleFile;
 }
 
@@ -48,18 +83,8 @@ export interface CampaignFigures {
   readonly runs: number;
   readonly steps: number;
   readonly ms: number;
-}
-
-/** The irq-safety verdict of one API call in one context on one variant. */
-export interface IrqCell {
-  readonly variant: string;
-  readonly call: string;
-  readonly context: string;
-  /** Runs that exercised the call in that context. */
-  readonly exercised: number;
-  readonly runs: number;
-  /** Properties broken by the call there, with the recorded counterexample (manifest). */
-  readonly problems: Record<string, string>;
+  /** Failing runs replayed without the recorded findings (the explain experiment). */
+  readonly explained: number;
 }
 
 /** The whole audit. */
@@ -67,13 +92,16 @@ export interface AuditResult {
   readonly variants: readonly string[];
   readonly campaigns: readonly string[];
   readonly cells: Cell[];
+  readonly findings: FindingCell[];
   readonly sometimes: { variant: string; property: string; reached: number }[];
   readonly failures: Failure[];
+  /** Performance findings seen (reported, never failures): variant, campaign, property, message. */
+  readonly performance: { variant: string; campaign: string; property: string; count: number; message: string }[];
   readonly figures: CampaignFigures[];
   readonly coverage: Record<string, ReturnType<LifecycleCoverage['toJSON']>>;
   /** Counterexamples referenced by cells, parsed (for reports). */
   readonly counterexamples: Record<string, CounterexampleFile>;
-  /** The irq-safety audit (empty when not run). */
+  /** The irq-safety verdicts, from the irq campaigns' findings (empty when not run). */
   readonly irq: IrqCell[];
   readonly ok: boolean;
 }
@@ -81,76 +109,128 @@ export interface AuditResult {
 /** Progress callback for long audits. */
 export type Progress = (line: string) => void;
 
-/** Run the audit. `runs` overrides each campaign's budget when given. */
+/** Performance properties are reported and recorded, never failures. */
+export function isPerformance(property: string): boolean {
+  return (propertyByName(property) as { class?: string } | undefined)?.class === 'performance';
+}
+
+/** Does the base of `variant` have a contract finding recorded in campaign `c` (so `-fixed` skips it)? */
+export function contractCampaign(manifest: Manifest, variant: string, c: string): boolean {
+  const spec = parseVariantName(variant);
+  return Object.keys(expectedFindings(manifest, spec.base, c)).some((id) => findingById(id)?.kind === 'contract');
+}
+
+/** Run the audit. `runs` overrides each campaign's budget when given; `irq` adds the irq campaigns. */
 export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean } = {}): AuditResult {
-  const cells: Cell[] = [];
-  const failures: Failure[] = [];
-  const figures: CampaignFigures[] = [];
-  const sometimes: AuditResult['sometimes'] = [];
-  const coverage: AuditResult['coverage'] = {};
-  const ces: Record<string, CounterexampleFile> = {};
-  const irq: IrqCell[] = [];
+  const r: AuditResult = { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells: [], findings: [], sometimes: [], failures: [], performance: [], figures: [], coverage: {}, counterexamples: {}, irq: [], ok: true };
+  const all = opts.irq ? [...campaigns, ...IRQ_CAMPAIGNS.filter((c) => !campaigns.includes(c))] : campaigns;
   for (const v of variants) {
+    const fixed = v.name.includes('-fixed');
     const reached = new Map<string, number>();
     const cov = new LifecycleCoverage(ALL_LIFECYCLES);
-    for (const c of campaigns) {
-      const runs = opts.runs ?? c.runs;
-      const s = survey(v, c, runs, c.seed, (_i, o) => cov.merge(o.result.world.coverage));
-      figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms });
-      opts.progress?.(`${v.name} / ${c.name}: ${runs} runs, ${s.steps} steps, ${(s.ms / 1000).toFixed(1)} s, broke ${[...s.violated.keys()].join(', ') || 'nothing'}`);
-      for (const [r, n] of s.reached) reached.set(r, (reached.get(r) ?? 0) + n);
-      const expected = expectedViolations(manifest, v.name, c.name);
-      for (const p of SAFETY) {
-        const seen = s.violated.get(p.name);
-        const cePath = expected[p.name];
-        if (cePath === undefined) {
-          cells.push({ variant: v.name, campaign: c.name, property: p.name, expected: 'holds', observed: seen ? 'violated' : 'holds', count: seen?.count ?? 0, ...(seen ? { message: seen.message } : {}) });
-          if (seen) {
-            const found = findAndShrink(v, c, p.name, runs, c.seed);
-            const ce = found && buildCounterexample(v, c, p.name, found.scenario, { strategy: 'fast-check', seed: found.seed, path: found.path });
-            failures.push({ variant: v.name, campaign: c.name, property: p.name, kind: 'unexpected-violation', detail: seen.message, ...(ce ? { counterexample: ce } : {}) });
-          }
-          continue;
-        }
-        let observed: Cell['observed'] = 'not-reproduced';
-        try {
-          if (!existsSync(cePath)) throw new Error(`${cePath} does not exist`);
-          const ce = parseCounterexample(readFileSync(cePath, 'utf8'), cePath);
-          ces[cePath] = ce;
-          const r = replayFile(ce, cePath);
-          observed = r.reproduced ? 'reproduced' : 'not-reproduced';
-          if (!r.reproduced) failures.push({ variant: v.name, campaign: c.name, property: p.name, kind: 'not-reproduced', detail: `${cePath} no longer breaks ${p.name}` });
-        } catch (e) {
-          failures.push({ variant: v.name, campaign: c.name, property: p.name, kind: 'bad-counterexample', detail: (e as Error).message });
-        }
-        cells.push({ variant: v.name, campaign: c.name, property: p.name, expected: 'violated', observed, count: seen?.count ?? 0, counterexample: cePath, ...(seen ? { message: seen.message } : {}) });
-      }
+    const exercised = new Map<string, number>();
+    for (const c of all) {
+      if (fixed && contractCampaign(manifest, v.name, c.name)) continue;
+      auditCampaign(r, v, c, manifest, opts.runs ?? c.runs, cov, reached, exercised);
+      opts.progress?.(`${v.name} / ${c.name}: ${r.figures.at(-1)!.runs} runs, ${(r.figures.at(-1)!.ms / 1000).toFixed(1)} s`);
     }
     for (const p of sometimesFor(v)) {
       const n = reached.get(p.name) ?? 0;
-      sometimes.push({ variant: v.name, property: p.name, reached: n });
-      if (n === 0) failures.push({ variant: v.name, campaign: '*', property: p.name, kind: 'unreached', detail: `${p.name} was never reached by any campaign on ${v.name}` });
+      r.sometimes.push({ variant: v.name, property: p.name, reached: n });
+      if (n === 0) r.failures.push({ variant: v.name, campaign: '*', property: p.name, kind: 'unreached', detail: `${p.name} was never reached by any campaign on ${v.name}` });
     }
-    coverage[v.name] = cov.toJSON();
-    if (opts.irq) irqAudit(v, manifest, irq, failures, ces, opts.progress);
+    r.coverage[v.name] = cov.toJSON();
+    if (opts.irq) r.irq.push(...irqCells(v.name, manifest, exercised, all));
   }
-  return { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells, sometimes, failures, figures, coverage, counterexamples: ces, irq, ok: failures.length === 0 };
+  return { ...r, ok: r.failures.length === 0 };
 }
 
-/** Re-run the irq audit of `v` and compare each call × context with the manifest. */
-function irqAudit(v: Variant, manifest: Manifest, out: IrqCell[], failures: Failure[], ces: Record<string, CounterexampleFile>, progress?: Progress): void {
-  for (const call of IRQ_CALLS) {
-    for (const ctx of IRQ_CONTEXTS) {
-      const c = irqCampaign(call, ctx);
-      const r = auditCall(v, call, ctx, undefined, false);
-      const want = expectedViolations(manifest, v.name, c.name);
-      const seen = r.problems.map((p) => p.property).sort();
-      if (seen.join() !== Object.keys(want).sort().join()) {
-        failures.push({ variant: v.name, campaign: c.name, property: seen.join(',') || '(none)', kind: 'irq-verdict', detail: `${call} in ${ctx}: saw [${seen.join(', ')}], expectations.json has [${Object.keys(want).sort().join(', ')}]` });
-      }
-      for (const path of Object.values(want)) if (existsSync(path)) ces[path] = parseCounterexample(readFileSync(path, 'utf8'), path);
-      out.push({ variant: v.name, call, context: ctx, exercised: r.exercised, runs: r.runs, problems: want });
+/** Survey one campaign on one variant and compare with its recorded findings. */
+function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manifest, runs: number, cov: LifecycleCoverage, reached: Map<string, number>, exercised: Map<string, number>): void {
+  const expected = expectedFindings(manifest, v.name, c.name);
+  const ex = explainer(v.name, Object.keys(expected));
+  const unexplained = new Map<string, Scenario>();
+  let explainedRuns = 0;
+  const s = survey(v, c, runs, c.seed, (_i, o, scn) => {
+    cov.merge(o.result.world.coverage);
+    if (c.name.startsWith('irq-') && irqExercised(o.result.harness.started, scn, c)) exercised.set(c.name, (exercised.get(c.name) ?? 0) + 1);
+    for (const p of o.violated) {
+      if (isPerformance(p) || unexplained.has(p)) continue;
+      explainedRuns++;
+      if (ex.survives(c, p, scn)) unexplained.set(p, scn);
     }
+  });
+  r.figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms, explained: explainedRuns });
+  for (const [p, n] of s.reached) reached.set(p, (reached.get(p) ?? 0) + n);
+  for (const [p, e] of s.violated) if (isPerformance(p)) r.performance.push({ variant: v.name, campaign: c.name, property: p, count: e.count, message: e.message });
+  for (const [p, scn] of unexplained) reportUnexplained(r, v, c, p, scn, ex, runs);
+  const showing = new Map<string, { path: string; ids: string[] }>();
+  for (const [id, path] of Object.entries(expected)) {
+    const ce = checkRecorded(r, v.name, c, id, path);
+    if (ce === null) continue;
+    const e = showing.get(ce.property) ?? { path, ids: [] };
+    e.ids.push(id);
+    showing.set(ce.property, e);
   }
-  progress?.(`${v.name}: irq-safety audit of ${IRQ_CALLS.length} calls x ${IRQ_CONTEXTS.length} contexts`);
+  for (const p of SAFETY) {
+    const seen = s.violated.get(p.name);
+    const rec = showing.get(p.name);
+    r.cells.push({
+      variant: v.name,
+      campaign: c.name,
+      property: p.name,
+      expected: rec ? 'violated' : 'holds',
+      observed: seen ? 'violated' : 'holds',
+      count: seen?.count ?? 0,
+      ...(seen ? { message: seen.message } : {}),
+      ...(rec ? { counterexample: rec.path, findings: rec.ids } : {}),
+    });
+  }
+}
+
+/** Shrink a failure the recorded findings do not explain, classify it, and record the failure. */
+function reportUnexplained(r: AuditResult, v: Variant, c: Campaign, property: string, scn: Scenario, ex: ReturnType<typeof explainer>, runs: number): void {
+  const found = findAndShrinkBy(c, property, (x) => ex.survives(c, property, x), runs, c.seed, 800);
+  const shrunk = ex.within(found?.scenario ?? scn);
+  const on = variantByName(ex.variant);
+  const ce = buildCounterexample(on, c, property, shrunk, { strategy: 'fast-check', seed: c.seed, path: found?.path ?? '' });
+  const ids = ce?.findings ?? [];
+  const where = ex.variant === v.name ? v.name : `${v.name} with its recorded findings removed (${ex.variant})`;
+  r.failures.push({
+    variant: v.name,
+    campaign: c.name,
+    property,
+    kind: ids.length === 0 ? 'unclassified' : 'unexpected-finding',
+    detail: ids.length === 0 ? `${property} broke on ${where} and no fix or contract explains it: a new finding` : `${property} broke on ${where}: finding ${ids.join(', ')} is not recorded for ${v.name} / ${c.name}`,
+    ...(ids.length > 0 ? { finding: ids[0]! } : {}),
+    ...(ce ? { counterexample: ce } : {}),
+  });
+}
+
+/** Replay a recorded finding's counterexample: still failing, still explained by its finding. */
+function checkRecorded(r: AuditResult, variant: string, c: Campaign, id: string, path: string): CounterexampleFile | null {
+  const kind = findingById(id)?.kind ?? 'unknown';
+  let ce: CounterexampleFile;
+  try {
+    if (!existsSync(path)) throw new Error(`${path} does not exist`);
+    ce = parseCounterexample(readFileSync(path, 'utf8'), path);
+  } catch (e) {
+    r.failures.push({ variant, campaign: c.name, property: '*', kind: 'bad-counterexample', finding: id, detail: (e as Error).message });
+    r.findings.push({ variant, campaign: c.name, finding: id, kind, observed: 'bad-counterexample', counterexample: path, property: '*' });
+    return null;
+  }
+  r.counterexamples[path] = ce;
+  const rep = replayFile(ce, path);
+  const cc = campaignByName(ce.campaign);
+  const observed = !rep.reproduced ? 'not-reproduced' : experimentRemoves(id, ce.variant, cc, ce.property, ce.scenario) ? 'reproduced' : 'not-explained';
+  r.findings.push({ variant, campaign: c.name, finding: id, kind, observed, counterexample: path, property: ce.property });
+  if (observed === 'not-reproduced') r.failures.push({ variant, campaign: c.name, property: ce.property, kind: observed, finding: id, detail: `${path} (${id}) no longer breaks ${ce.property} on ${ce.variant}` });
+  if (observed === 'not-explained') r.failures.push({ variant, campaign: c.name, property: ce.property, kind: observed, finding: id, detail: `${path} still breaks ${ce.property} on ${ce.variant}, but ${id}'s ${kind === 'contract' ? 'contract' : 'fix'} no longer removes it` });
+  return ce;
+}
+
+/** Did the irq campaign's audited call start in the audited way in this run? */
+function irqExercised(started: ReadonlySet<number>, scn: Scenario, c: Campaign): boolean {
+  if (c.irqsOff !== undefined) return scn.programs.some((p) => p.some((o) => c.irqsOff!.includes(o.op) && o.irqsOff && started.has(o.id)));
+  return scn.schedule.some((ch) => ch.t === 'irq' && c.irqOps.includes(ch.op.op) && started.has(ch.op.id));
 }

@@ -33,7 +33,7 @@ export interface Survey {
 }
 
 /** Run `runs` generated scenarios (seeded) and record what they broke and reached. */
-export function survey(variant: Variant, c: Campaign, runs = c.runs, seed = c.seed, onRun?: (i: number, o: Outcome) => void): Survey {
+export function survey(variant: Variant, c: Campaign, runs = c.runs, seed = c.seed, onRun?: (i: number, o: Outcome, scn: Scenario) => void): Survey {
   const violated = new Map<string, SurveyEntry>();
   const reached = new Map<string, number>();
   let steps = 0;
@@ -41,7 +41,8 @@ export function survey(variant: Variant, c: Campaign, runs = c.runs, seed = c.se
   const t0 = performance.now();
   fc.assert(
     fc.property(rawScenarioArb(c), (raw) => {
-      const o = runScenario(variant, c, toScenario(c, raw));
+      const scn = toScenario(c, raw);
+      const o = runScenario(variant, c, scn);
       steps += o.result.steps;
       for (const v of o.violations) {
         const e = violated.get(v.property);
@@ -49,7 +50,7 @@ export function survey(variant: Variant, c: Campaign, runs = c.runs, seed = c.se
         else violated.set(v.property, { count: 1, firstRun: i, message: v.splat.message });
       }
       for (const r of o.reached) reached.set(r, (reached.get(r) ?? 0) + 1);
-      onRun?.(i, o);
+      onRun?.(i, o, scn);
       i++;
       return true;
     }),
@@ -70,13 +71,17 @@ export interface Found {
 
 /** Find the first generated scenario breaking `property`, shrink it, and return it (or null). */
 export function findAndShrink(variant: Variant, c: Campaign, property: string, runs = c.runs, seed = c.seed): Found | null {
-  const breaks = (s: Scenario): boolean => runScenario(variant, c, s).violated.has(property);
+  return findAndShrinkBy(c, property, (s) => runScenario(variant, c, s).violated.has(property), runs, seed);
+}
+
+/** Find the first generated scenario satisfying `fails` (it fails `property` some way), shrink it under `fails`. */
+export function findAndShrinkBy(c: Campaign, property: string, fails: (s: Scenario) => boolean, runs = c.runs, seed = c.seed, shrinkBudget = 2000): Found | null {
   const details = fc.check(
-    fc.property(rawScenarioArb(c), (raw) => !breaks(toScenario(c, raw))),
+    fc.property(rawScenarioArb(c), (raw) => !fails(toScenario(c, raw))),
     { seed, numRuns: runs },
   );
   if (!details.failed || details.counterexample === null) return null;
   const first = toScenario(c, details.counterexample[0]);
-  const { scenario, tries } = shrinkScenario(first, breaks);
+  const { scenario, tries } = shrinkScenario(first, fails, shrinkBudget);
   return { property, scenario, seed, path: details.counterexamplePath ?? '', fcShrinks: details.numShrinks, greedyTries: tries };
 }

@@ -87,7 +87,14 @@ function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
   const recorded = cell?.counterexample;
   const ce = f.counterexample ?? (recorded ? r.counterexamples[recorded] : undefined);
   const where = f.campaign === '*' ? 'any campaign' : `campaign ${f.campaign}`;
-  const what = { 'unexpected-violation': `unexpected violation of ${f.property}`, 'not-reproduced': `${f.property} no longer reproduced`, unreached: `${f.property} never reached`, 'bad-counterexample': `bad counterexample for ${f.property}`, 'irq-verdict': 'irq-safety verdict differs from expectations.json' }[f.kind];
+  const what = {
+    'unexpected-finding': `finding ${f.finding ?? '?'} not recorded here (through ${f.property})`,
+    unclassified: `NEW finding: ${f.property} broken and no fix or contract explains it`,
+    'not-reproduced': `${f.finding ?? f.property} no longer reproduced`,
+    'not-explained': `${f.finding ?? f.property}'s experiment no longer removes its counterexample`,
+    unreached: `${f.property} never reached`,
+    'bad-counterexample': `bad counterexample for ${f.finding ?? f.property}`,
+  }[f.kind];
   const out = ['------------[ cut here ]------------', `WARNING: vmapcheck: ${what} on ${f.variant} (${where})`, f.detail];
   if (ce !== undefined) {
     const v = ce.violation;

@@ -1,18 +1,38 @@
 /**
- * Shared body of the per-finding regression tests: the recorded counterexample still breaks
- * its property on its variant, is classified as the finding, and (where the control applies)
- * the same scenario does not break that property on vanilla.
+ * Shared body of the per-finding regression tests: the finding's shortest recorded
+ * counterexample (expectations.json) still breaks its property on its variant; the
+ * finding's experiment (its fix alone, or keeping the calls within its contract) removes
+ * it; and, for a defect, the base's `-fixed` variant does not break it either.
  */
 import { expect } from 'vitest';
-import { replayFile, replayPath } from '../../counterexamples/replay';
+import { campaignByName } from '../../explore/campaigns';
+import { breaks, experimentRemoves } from '../../counterexamples/classify';
+import { readManifest } from '../../counterexamples/manifest';
+import { replayPath } from '../../counterexamples/replay';
+import { findingById } from '../../model/variants/findings';
+import { parseVariantName } from '../../model/variants/registry';
 
-/** Assert the counterexample at `path` still shows `finding`; `control` also replays it on vanilla. */
-export function expectFinding(path: string, finding: string, control = true): void {
-  const r = replayPath(path);
-  expect(r.reproduced, `${path} no longer breaks ${r.file.property}`).toBe(true);
-  expect(r.file.finding).toBe(finding);
-  if (control) {
-    const v = replayFile({ ...r.file, variant: 'vanilla' }, `${path} on vanilla`);
-    expect(v.outcome.violated.has(r.file.property), `vanilla also breaks ${r.file.property} on this scenario`).toBe(false);
+/** Every recorded counterexample of `finding` (manifest order), deduplicated. */
+export function recordedOf(finding: string): string[] {
+  const m = readManifest();
+  const out = new Set<string>();
+  for (const cs of Object.values(m.variants)) for (const e of Object.values(cs)) if (e.findings[finding] !== undefined) out.add(e.findings[finding]!);
+  return [...out];
+}
+
+/** Assert that `finding` is recorded and that its counterexamples behave as the header says. */
+export function expectFinding(finding: string): void {
+  const paths = recordedOf(finding);
+  expect(paths.length, `${finding} has no recorded counterexample in expectations.json`).toBeGreaterThan(0);
+  for (const path of paths) {
+    const r = replayPath(path);
+    const ce = r.file;
+    expect(r.reproduced, `${path} no longer breaks ${ce.property} on ${ce.variant}`).toBe(true);
+    const c = campaignByName(ce.campaign);
+    expect(experimentRemoves(finding, ce.variant, c, ce.property, ce.scenario), `${finding}'s experiment does not remove ${path}`).toBe(true);
+    if (findingById(finding)?.kind === 'defect') {
+      const base = parseVariantName(ce.variant).base;
+      expect(breaks(`${base}-fixed`, c, ce.property, ce.scenario), `${base}-fixed still breaks ${ce.property} on ${path}`).toBe(false);
+    }
   }
 }

@@ -25,7 +25,7 @@ import type { Fix } from './fix';
 export const F2: Fix = {
   id: 'F2',
   title: 'vmap_page_range: flush_cache_vmap(start, end) with the start saved before the loop',
-  upstream: "mm/vmalloc.c as merged for 2.6.28 (the rewrite's first release) saves `unsigned long start = addr;` in vmap_page_range and calls flush_cache_vmap(start, end)",
+  upstream: 'no separate commit found: the 2.6.29-rc mm/vmalloc.c has vmap_page_range(start, ...) { unsigned long addr = start; ... flush_cache_vmap(start, end); } (folded into the rewrite before its 2.6.28 merge, inferred)',
   bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
   patch: () => ({
     vmap_page_range_flush(k, start, addr, end) {

@@ -20,7 +20,7 @@ import type { Fix } from './fix';
 export const F4: Fix = {
   id: 'F4',
   title: 'alloc_vmap_area: kfree(va) before return ERR_PTR(-EBUSY)',
-  upstream: 'mm/vmalloc.c as merged for 2.6.28: the overflow path of alloc_vmap_area ends with kfree(va); return ERR_PTR(-EBUSY);',
+  upstream: '"[PATCH] alloc_vmap_area: fix memory leak", Ralph Wuerthner, 2009-05-04 (linux-mm; 2.6.30): adds kfree(va) before return ERR_PTR(-EBUSY)',
   bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
   patch: () => ({
     *alloc_vmap_area_fail(k, va, site) {

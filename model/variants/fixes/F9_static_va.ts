@@ -22,7 +22,7 @@ import type { Fix } from './fix';
 export const F9: Fix = {
   id: 'F9',
   title: '__get_vm_area_node: `struct vmap_area *va;` instead of `static struct vmap_area *va;`',
-  upstream: "mm/vmalloc.c as merged for 2.6.28 declares `struct vmap_area *va;` (no static) in __get_vm_area_node",
+  upstream: '"vmalloc: Remove static declaration of va from __get_vm_area_node", Kautuk Consul, 2011-12-08 (3.3): static struct vmap_area *va -> struct vmap_area *va',
   bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
   patch: () => ({
     __get_vm_area_node_va: (): VaSlot => ({ v: null }),

@@ -1,0 +1,178 @@
+/**
+ * Discovery: find, shrink and classify every finding each campaign shows on each base, and
+ * build the finding-centric manifest from it.
+ *
+ *  1. Survey the base; shrink one counterexample per broken property; classify it by
+ *     experiment (classify.ts). Each finding it belongs to keeps its shortest one.
+ *  2. Dig: a known finding hides others (F9's oops takes the run before F3 can show), so for
+ *     every finding of the base not yet seen in the campaign, search the base with every
+ *     OTHER fix applied (`<base>-fixed-without-Fx`; `<base>-fixed` for a contract), shrinking
+ *     under "Fx's experiment removes it". The counterexample is recorded on the base when it
+ *     reproduces there and Fx still explains it, else on the dig variant.
+ *  3. PCT runs and the hand-made templates (explore/handmade.ts) add races the random
+ *     budget misses, classified the same way.
+ * A violation no experiment explains is a new finding: it is reported, written under
+ * counterexamples/unclassified/, and never filed under a neighbour.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import seedrandom from 'seedrandom';
+import type { Scenario } from '../model/engine/program';
+import { FINDINGS, findingById } from '../model/variants/findings';
+import { fixesFor, isRewriteBase, variantByName } from '../model/variants/registry';
+import type { Variant } from '../model/variants/variant';
+import type { Campaign } from '../explore/campaigns';
+import { runScenario } from '../explore/check';
+import { findAndShrink, findAndShrinkBy, survey } from '../explore/fastcheck';
+import { instantiate, TEMPLATES } from '../explore/handmade';
+import { pctChooser, randomScenario } from '../explore/pct';
+import { shrinkScenario } from '../explore/shrink';
+import { isPerformance } from '../explore/audit';
+import { buildCounterexample } from './build';
+import { breaks, experimentRemoves } from './classify';
+import type { CounterexampleFile, SearchRecord } from './format';
+import { MANIFEST_FORMAT, type Manifest } from './manifest';
+
+/** Options of a discovery run. */
+export interface DiscoverOptions {
+  readonly runs?: number;
+  readonly pct?: number;
+  readonly dig?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** What discovery found: the manifest and the files it references, plus the unexplained. */
+export interface Discovery {
+  readonly manifest: Manifest;
+  readonly files: Map<string, CounterexampleFile>;
+  readonly unclassified: CounterexampleFile[];
+}
+
+/** The file of a base × campaign × finding counterexample. */
+export function findingPath(base: string, campaign: string, finding: string): string {
+  return `counterexamples/${base}.${campaign}.${finding}.json`;
+}
+
+const size = (ce: CounterexampleFile): number => ce.stats.ops * 1_000_000 + ce.stats.contextSwitches * 10_000 + ce.stats.steps;
+
+/** Discover on `bases` × `campaigns`; `fixedChecks` are the `-fixed` variants to search for leftovers. */
+export function discover(bases: readonly Variant[], campaigns: readonly Campaign[], fixedChecks: readonly Variant[], opts: DiscoverOptions = {}): Discovery {
+  const log = opts.log ?? (() => {});
+  const files = new Map<string, CounterexampleFile>();
+  const unclassified: CounterexampleFile[] = [];
+  const shows = new Map<string, Set<string>>();
+  const manifest: Manifest = { format: MANIFEST_FORMAT, findings: {}, variants: {} };
+  for (const v of bases) {
+    for (const c of campaigns) {
+      const best = new Map<string, CounterexampleFile>();
+      const keep = (ce: CounterexampleFile | null, how: string): void => {
+        if (ce === null) return;
+        const ids = ce.findings ?? [];
+        log(`  ${v.name} / ${c.name}: ${ce.property} via ${how} on ${ce.variant}: ${ids.join('+') || 'UNCLASSIFIED'} (${ce.stats.ops} ops, ${ce.stats.contextSwitches} switches)`);
+        if (ids.length === 0) unclassified.push(ce);
+        for (const id of ids) {
+          (shows.get(id) ?? shows.set(id, new Set()).get(id)!).add(ce.property);
+          const cur = best.get(id);
+          if (cur === undefined || size(ce) < size(cur)) best.set(id, ce);
+        }
+      };
+      const runs = opts.runs ?? c.runs;
+      const s = survey(v, c, runs, c.seed);
+      for (const p of [...s.violated.keys()].sort()) {
+        if (isPerformance(p)) continue;
+        const found = findAndShrink(v, c, p, runs, c.seed);
+        if (found) keep(buildCounterexample(v, c, p, found.scenario, { strategy: 'fast-check', seed: found.seed, path: found.path }), 'fast-check');
+      }
+      for (let run = 0; run < (opts.pct ?? 0); run++) keepPct(v, c, run, s.violated, keep);
+      for (const t of TEMPLATES.filter((x) => x.campaign === c.name)) {
+        const hit = instantiate(t, v);
+        if (hit) keep(buildCounterexample(v, c, t.property, hit.scenario, { strategy: 'hand', note: t.note }), `template ${t.name}`);
+      }
+      if (opts.dig !== false && isRewriteBase(v.name)) dig(v, c, runs, best, keep);
+      const entry: Record<string, string> = {};
+      for (const id of [...best.keys()].sort(byId)) {
+        const path = findingPath(v.name, c.name, id);
+        files.set(path, best.get(id)!);
+        entry[id] = path;
+      }
+      (manifest.variants[v.name] ??= {})[c.name] = { findings: entry };
+      log(`${v.name} / ${c.name}: ${Object.keys(entry).join(', ') || 'no finding'}`);
+    }
+  }
+  for (const v of fixedChecks) {
+    for (const c of campaigns) {
+      const base = v.name.replace(/-fixed.*$/, '');
+      const rec = manifest.variants[base]?.[c.name]?.findings ?? {};
+      if (Object.keys(rec).some((id) => findingById(id)?.kind === 'contract')) continue;
+      const s = survey(v, c, opts.runs ?? c.runs, c.seed);
+      for (const p of [...s.violated.keys()].sort()) {
+        if (isPerformance(p)) continue;
+        const found = findAndShrink(v, c, p, opts.runs ?? c.runs, c.seed);
+        const ce = found && buildCounterexample(v, c, p, found.scenario, { strategy: 'fast-check', seed: found.seed, path: found.path });
+        if (ce) {
+          log(`  LEFTOVER on ${v.name} / ${c.name}: ${p}: ${ce.violation.message.split('\n')[0]}`);
+          unclassified.push(ce);
+        }
+      }
+      (manifest.variants[v.name] ??= {})[c.name] = { findings: {} };
+    }
+  }
+  for (const f of FINDINGS) if (shows.has(f.id)) manifest.findings[f.id] = { kind: f.kind, properties: [...shows.get(f.id)!].sort() };
+  return { manifest, files, unclassified };
+}
+
+/** Numeric finding order. */
+function byId(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
+}
+
+/** PCT (depth 3) runs of `c` on `v`, shrunk and kept for properties fast-check missed. */
+function keepPct(v: Variant, c: Campaign, run: number, seen: ReadonlyMap<string, unknown>, keep: (ce: CounterexampleFile | null, how: string) => void): void {
+  const rs = `discover/${v.name}/${c.name}/${run}`;
+  const scn = randomScenario(c, seedrandom(rs + '/prog'));
+  const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth: 3, k: 400 }, scn) });
+  for (const p of [...o.violated].sort()) {
+    if (seen.has(p) || isPerformance(p)) continue;
+    const { scenario } = shrinkScenario({ ...scn, schedule: o.result.executed }, (x) => runScenario(v, c, x).violated.has(p), 600);
+    const search: SearchRecord = { strategy: 'pct', seed: run, depth: 3, run };
+    keep(buildCounterexample(v, c, p, scenario, search), `PCT run ${run} (seed '${rs}')`);
+  }
+}
+
+/** Search for each not-yet-seen finding of `v` with every other known finding fixed. */
+function dig(v: Variant, c: Campaign, runs: number, best: ReadonlyMap<string, CounterexampleFile>, keep: (ce: CounterexampleFile | null, how: string) => void): void {
+  const candidates: { id: string; on: string }[] = [
+    ...fixesFor(v.name).map((f) => ({ id: f.id, on: `${v.name}-fixed-without-${f.id}` })),
+    ...FINDINGS.filter((f) => f.contract?.bases.includes(v.name)).map((f) => ({ id: f.id, on: `${v.name}-fixed` })),
+  ];
+  for (const { id, on } of candidates) {
+    if (best.has(id)) continue;
+    const d = variantByName(on);
+    const s = survey(d, c, runs, c.seed);
+    for (const p of [...s.violated.keys()].sort()) {
+      if (isPerformance(p)) continue;
+      const ofThis = (x: Scenario): boolean => breaks(on, c, p, x) && experimentRemoves(id, on, c, p, x);
+      const found = findAndShrinkBy(c, p, ofThis, runs, c.seed, 600);
+      if (found === null) continue;
+      const onBase = breaks(v.name, c, p, found.scenario) && experimentRemoves(id, v.name, c, p, found.scenario);
+      const search: SearchRecord = { strategy: 'fast-check', seed: found.seed, path: found.path };
+      keep(buildCounterexample(onBase ? v : d, c, p, found.scenario, search), `dig with the other fixes applied`);
+      break;
+    }
+  }
+}
+
+/** Write the files of a discovery (counterexamples, unclassified) and return the paths written. */
+export function writeDiscovery(d: Discovery): string[] {
+  const out: string[] = [];
+  for (const [path, ce] of d.files) {
+    writeFileSync(path, JSON.stringify(ce, null, 1) + '\n');
+    out.push(path);
+  }
+  if (d.unclassified.length > 0) mkdirSync('counterexamples/unclassified', { recursive: true });
+  d.unclassified.forEach((ce, i) => {
+    const path = `counterexamples/unclassified/${ce.variant}.${ce.campaign}.${ce.property}.${i}.json`;
+    writeFileSync(path, JSON.stringify(ce, null, 1) + '\n');
+    out.push(path);
+  });
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * Root-cause identity by experiment (counterexamples/classify.ts) and fix composition
+ * (model/variants/fixes, model/variants/registry.ts), on small hand-written scenarios.
+ */
+import { describe, expect, it } from 'vitest';
+import { campaignByName } from '../../explore/campaigns';
+import { breaks, classifyScenario, experimentRemoves } from '../../counterexamples/classify';
+import type { Scenario } from '../../model/engine/program';
+import { FIXES, applyFixes, FixCompositionError, type Fix } from '../../model/variants/fixes/index';
+import { rewriteV2Fns } from '../../model/variants/rewrite-v2/index';
+import { fixesFor, parseVariantName, variantByName, VariantNameError } from '../../model/variants/registry';
+
+const one = campaignByName('tiny-1cpu');
+const irq = campaignByName('irq-hardirq-vfree');
+const vmalloc1: Scenario = { programs: [[{ id: 1, op: 'vmalloc', pages: 1 }]], schedule: [], faults: [] };
+/** vfree of a vmalloc'ed area from a hardirq on cpu1 while cpu0 waits. */
+const vfreeFromIrq: Scenario = {
+  programs: [[{ id: 1, op: 'vmalloc', pages: 1 }], []],
+  schedule: [{ t: 'run', cpu: 0, n: 400 }, { t: 'irq', cpu: 1, kind: 'hardirq', op: { id: 2, op: 'vfree', h: 1 } }, { t: 'run', cpu: 1, n: 50 }],
+  faults: [],
+};
+
+describe('classification by experiment', () => {
+  it('a defect: the F2 fix alone removes the empty cache flush, no other experiment does', () => {
+    expect(breaks('rewrite-v2', one, 'flush_cache_vmap_covers_mapping', vmalloc1)).toBe(true);
+    const c = classifyScenario('rewrite-v2', one, 'flush_cache_vmap_covers_mapping', vmalloc1);
+    expect(c.findings).toEqual(['F2']);
+    expect(c.experiments.length).toBeGreaterThan(1);
+    expect(experimentRemoves('F2', 'rewrite-v2', one, 'flush_cache_vmap_covers_mapping', vmalloc1)).toBe(true);
+    expect(experimentRemoves('F4', 'rewrite-v2', one, 'flush_cache_vmap_covers_mapping', vmalloc1)).toBe(false);
+  });
+  it('a contract: vfree from a hardirq BUGs on rewrite-v2 and keeping calls within the contract removes it (F11)', () => {
+    expect(breaks('rewrite-v2', irq, 'no_bug', vfreeFromIrq)).toBe(true);
+    expect(classifyScenario('rewrite-v2', irq, 'no_bug', vfreeFromIrq).findings).toContain('F11');
+    expect(classifyScenario('irqsafe', irq, 'no_bug', vfreeFromIrq).findings).toContain('F13');
+  });
+  it('an already applied fix is not tried again, and a variant with it no longer breaks', () => {
+    const c = classifyScenario('rewrite-v2+F2', one, 'flush_cache_vmap_covers_mapping', vmalloc1);
+    expect(c.experiments.map((e) => e.finding)).not.toContain('F2');
+    expect(breaks('rewrite-v2+F2', one, 'flush_cache_vmap_covers_mapping', vmalloc1)).toBe(false);
+  });
+});
+
+describe('variant names and composition', () => {
+  it('parses bases, +fixes, -fixed and -fixed-without-', () => {
+    expect(parseVariantName('rewrite-v2').fixes).toEqual([]);
+    expect(parseVariantName('rewrite-v2+F9+F2').fixes.map((f) => f.id)).toEqual(['F2', 'F9']);
+    expect(parseVariantName('irqsafe-fixed').fixes.map((f) => f.id)).toEqual(fixesFor('irqsafe').map((f) => f.id));
+    expect(parseVariantName('rewrite-v1-fixed-without-F2').fixes.map((f) => f.id)).not.toContain('F2');
+    expect(variantByName('rewrite-v2-fixed').name).toBe('rewrite-v2-fixed');
+  });
+  it('rejects unknown bases and fixes, fixes of another base, and -fixed on vanilla', () => {
+    for (const bad of ['rewrite-v9', 'rewrite-v2+F99', 'vanilla+F2', 'vanilla-fixed', 'rewrite-v2-fixed-without-F99']) expect(() => parseVariantName(bad), bad).toThrow(VariantNameError);
+  });
+  it('every fix composes with every other on every base it applies to', () => {
+    for (const base of ['rewrite-v1', 'rewrite-v2', 'irqsafe'] as const) expect(() => variantByName(`${base}-fixed`)).not.toThrow();
+  });
+  it('two fixes replacing the same table entry are refused', () => {
+    const clash: Fix = { ...FIXES[0]!, id: 'FX', patch: (b, f) => FIXES[0]!.patch(b, f) };
+    expect(() => applyFixes('rewrite-v2', rewriteV2Fns, [FIXES[0]!, clash])).toThrow(FixCompositionError);
+  });
+  it('every fix file carries its C hunk and an upstream citation', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const files = readdirSync('model/variants/fixes').filter((f) => /^F\d+_/.test(f));
+    expect(files.length).toBe(FIXES.length);
+    for (const f of files) {
+      const text = readFileSync(`model/variants/fixes/${f}`, 'utf8');
+      expect(text, f).toMatch(/^ \*\s+[-+]\s+\S/m);
+      expect(text, f).toMatch(/upstream:/);
+    }
+  });
+});
