@@ -1,49 +1,31 @@
 /**
- * The irq-safety audit (issue 5) against the manifest: for every variant, API call and
- * context, the problems attributable to the call are exactly the recorded ones, and each
- * recorded counterexample still reproduces.
+ * The irq-safety verdicts a reviewer relies on, read from the finding-centric manifest:
+ * which API calls are safe from which context on which variant, and which finding (a
+ * contract or a defect of the irq patch) makes the others unsafe. The irq campaigns
+ * themselves are audited with every other campaign (manifest.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { IRQ_CALLS, IRQ_CONTEXTS, irqCampaign } from '../../explore/campaigns';
-import { auditCall } from '../../explore/irq_audit';
-import { expectedViolations, readManifest } from '../../counterexamples/manifest';
-import { replayPath } from '../../counterexamples/replay';
+import { expectedFindings, readManifest } from '../../counterexamples/manifest';
 import { VARIANTS } from '../../model/variants/registry';
 
 const manifest = readManifest();
-
-describe.each(VARIANTS.map((v) => [v.name, v] as const))('irq audit of %s', (_name, v) => {
-  it('each call in each context shows exactly the recorded problems', () => {
-    const mismatches: string[] = [];
-    for (const call of IRQ_CALLS) {
-      for (const ctx of IRQ_CONTEXTS) {
-        const r = auditCall(v, call, ctx, undefined, false);
-        const seen = r.problems.map((p) => p.property).sort();
-        const want = Object.keys(expectedViolations(manifest, v.name, irqCampaign(call, ctx).name)).sort();
-        if (seen.join() !== want.join()) mismatches.push(`${call} in ${ctx}: saw [${seen.join(', ')}], manifest has [${want.join(', ')}]`);
-        if (r.exercised === 0) mismatches.push(`${call} in ${ctx}: never exercised`);
-      }
-    }
-    expect(mismatches).toEqual([]);
-  });
-
-  it('every recorded irq counterexample reproduces', () => {
-    const paths = Object.entries(manifest.variants[v.name] ?? {})
-      .filter(([c]) => c.startsWith('irq-'))
-      .flatMap(([, e]) => Object.values(e.violated));
-    expect(paths.length).toBeGreaterThan(0);
-    expect(paths.filter((p) => !replayPath(p).reproduced)).toEqual([]);
-  });
-});
+const findings = (variant: string, call: (typeof IRQ_CALLS)[number], ctx: (typeof IRQ_CONTEXTS)[number]): string[] =>
+  Object.keys(expectedFindings(manifest, variant, irqCampaign(call, ctx).name)).sort();
 
 describe('verdicts a reviewer relies on', () => {
-  const problems = (variant: string, call: (typeof IRQ_CALLS)[number], ctx: (typeof IRQ_CONTEXTS)[number]): string[] =>
-    Object.keys(expectedViolations(manifest, variant, irqCampaign(call, ctx).name)).sort();
-  it('vfree from hardirq BUGs on every variant (BUG_ON(in_interrupt()) survives the irq patch)', () => {
-    for (const v of VARIANTS) expect(problems(v.name, 'vfree', 'hardirq')).toContain('no_bug');
+  it('vfree from hardirq is outside the contract on every variant (BUG_ON(in_interrupt()) survives the irq patch)', () => {
+    for (const v of VARIANTS) expect(findings(v.name, 'vfree', 'hardirq')).toContain(v.name === 'irqsafe' ? 'F13' : 'F11');
   });
-  it('vm_unmap_ram from hardirq breaks lockdep on rewrite-v2 and is clean on irqsafe', () => {
-    expect(problems('rewrite-v2', 'vm_unmap_ram', 'hardirq')).toContain('lockdep_irq_safe');
-    expect(problems('irqsafe', 'vm_unmap_ram', 'hardirq')).toEqual([]);
+  it('vm_unmap_ram from hardirq is F11 on rewrite-v2 and has no finding on irqsafe', () => {
+    expect(findings('rewrite-v2', 'vm_unmap_ram', 'hardirq')).toContain('F11');
+    expect(findings('irqsafe', 'vm_unmap_ram', 'hardirq')).toEqual([]);
+  });
+  it("irqsafe's vm_map_ram returns with irqs disabled (F12) and its spin_unlock_irq enables them for irqs-off callers (F15)", () => {
+    const all = new Set(Object.values(manifest.variants['irqsafe'] ?? {}).flatMap((e) => Object.keys(e.findings)));
+    expect([...all]).toEqual(expect.arrayContaining(['F12', 'F15']));
+  });
+  it('the irqs-safe fixed variant keeps vm_unmap_ram safe in every context it is audited in', () => {
+    for (const ctx of IRQ_CONTEXTS) expect(findings('irqsafe-fixed', 'vm_unmap_ram', ctx)).toEqual([]);
   });
 });
