@@ -254,9 +254,14 @@ export class Harness {
     const user: number[] = kind === 'vmalloc' ? [] : Array.from({ length: pages }, () => w.mm.newPage());
     const size = BigInt(pages) << BigInt(w.layout.PAGE_SHIFT);
     let addr: bigint;
-    if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
-    else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
-    else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
+    w.kva.begin(k.ctx, id);
+    try {
+      if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
+      else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
+      else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
+    } finally {
+      w.kva.end(k.ctx);
+    }
     if (addr === 0n) {
       life.send(MH_EV.MAP_FAIL);
       for (const p of user) w.mm.livePages.delete(p);
