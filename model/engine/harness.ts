@@ -157,6 +157,7 @@ export class Harness {
     this.started.add(op.id);
     w.trace.push({ t: 'call', i: start, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'begin' });
     const result = yield* this.dispatch(k, op);
+    w.pteHistory.callEnded(k.ctx, result !== 'NULL');
     w.trace.push({ t: 'call', i: w.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'end', result });
     if (k.cpu.irqsEnabled !== irqsOnEntry) {
       w.reportGlobal(

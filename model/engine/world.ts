@@ -18,6 +18,7 @@ import type { Site } from './site';
 import { AliasTracker } from './alias';
 import { Trace } from './trace';
 import { KvaGhost, type AllocFailure } from './kva_ghost';
+import { PteHistory } from './pte_history';
 import { propertyOf, type Violation } from './violation';
 import { LifecycleCoverage } from '../lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../lifecycles/index';
@@ -72,6 +73,8 @@ export class World {
   readonly metrics: Metrics = { purges: 0, blocksCreated: 0, blocksFreed: 0, allocFailures: 0, lazyPeak: 0 };
   /** Ghost: address-space occupancy during KVA-allocating calls, for alloc_fails_only_when_full. */
   readonly kva = new KvaGhost(this);
+  /** Ghost: PTE/TLB flush history, for the flush oracles. */
+  readonly pteHistory = new PteHistory(this);
   /** Named sometimes-properties reached in this run. */
   readonly reached = new Set<string>();
   /**
@@ -115,6 +118,7 @@ export class World {
       this.aliasRejected(vpn, cpu, state, event),
     );
     this.mm = new Mm(opts.layout.PAGE_SHIFT, opts.layout.PTRS_PER_PTE, alias);
+    this.mm.observer = this.pteHistory;
     if (this.trace.enabled) this.mm.onTlb = (cpu, vpn, what) => this.trace.push({ t: 'tlb', i: this.stepNo, cpu, vpn, what });
   }
 
