@@ -284,6 +284,9 @@ export class Harness {
     const api = this.variant.api;
     const again = h.life.stateName === 'released';
     h.claimed = true;
+    // The user gives the pages up when it calls the unmap: tell the alias tracker here, from
+    // the user's side (the layer's own release ghosts also cover its internal unmaps).
+    if (!again) for (let i = 0, v0 = this.w.mm.vpn(h.addr); i < h.count; i++) this.w.mm.alias.release(v0 + i, this.w.stepNo);
     h.life.send(again ? MH_EV.UNMAP_AGAIN : MH_EV.UNMAP_BEGIN);
     k.ctx.misuse = misuse;
     try {
