@@ -22,7 +22,7 @@ import { findingById } from '../model/variants/findings';
 import { LifecycleCoverage } from '../model/lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../model/lifecycles/index';
 import type { Scenario } from '../model/engine/program';
-import { SAFETY, propertyByName, sometimesFor } from '../properties/index';
+import { SAFETY, classOf, propertyByName, sometimesFor } from '../properties/index';
 import { parseCounterexample, type CounterexampleFile } from '../counterexamples/format';
 import { replayFile } from '../counterexamples/replay';
 import { buildCounterexample } from '../counterexamples/build';
@@ -111,7 +111,8 @@ export type Progress = (line: string) => void;
 
 /** Performance properties are reported and recorded, never failures. */
 export function isPerformance(property: string): boolean {
-  return (propertyByName(property) as { class?: string } | undefined)?.class === 'performance';
+  const p = propertyByName(property);
+  return p !== undefined && classOf(p) === 'performance';
 }
 
 /** Does the base of `variant` have a contract finding recorded in campaign `c` (so `-fixed` skips it)? */

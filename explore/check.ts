@@ -7,7 +7,7 @@ import type { Scenario } from '../model/engine/program';
 import type { Violation } from '../model/engine/violation';
 import { Lockdep } from '../model/kernel/lockdep';
 import type { Variant } from '../model/variants/variant';
-import { checksFor, SAFETY } from '../properties/index';
+import { checksFor, PERFORMANCE, SAFETY } from '../properties/index';
 import { layoutOf, type Campaign } from './campaigns';
 
 /** What one run showed. */
@@ -26,7 +26,7 @@ const checksCache = new WeakMap<Variant, ReturnType<typeof checksFor>>();
 export function runScenario(variant: Variant, campaign: Campaign, scn: Scenario, extra: Partial<RunOptions> = {}): Outcome {
   let checks = checksCache.get(variant);
   if (checks === undefined) {
-    checks = checksFor(variant, SAFETY);
+    checks = checksFor(variant, [...SAFETY, ...PERFORMANCE]);
     checksCache.set(variant, checks);
   }
   const result = run(scn, {

@@ -1,47 +1,93 @@
 /**
- * An allocation fails only when no fitting hole exists after the purge.
+ * An allocation fails only when no hole fits: judged by an exact scan of its own, over the
+ * ghost record of everything live while the failing call ran (model/engine/kva_ghost.ts).
  *
- * Each failed alloc_vmap_area records the areas present when it gave up, marking those that
- * were already lazily freed when its purge-and-retry began. If the hole search (the same
- * first-fit rule as the C: one page between areas, ALIGN after each) fits the request once
- * those areas are gone, the purge the allocator relied on did not purge them — e.g. because
- * purge_vmap_area_lazy's trylock found another purge in progress.
+ * Free for the request: the areas lazily freed before its purge-and-retry began (whether or
+ * not a purge then ran or freed them: the allocator's own purge is what must reclaim them),
+ * and the space of per-CPU vmap blocks with no live allocation in them during the call
+ * (judged from the user's handles, not the block's bitmaps: nothing else can ever get that
+ * space back). Occupied: every other area live at ANY point during the call, so a race the
+ * allocator lost fairly is never blamed on it. Whatever the reason the allocator gave up.
  */
-import type { World } from '../model/engine/world';
+import type { AllocFailure, SeenArea, World } from '../model/engine/world';
 import { hex, type Property } from './property';
 
-/**
- * Does `size` fit in [vstart, vend] among `areas` (sorted, disjoint) by the C's rule:
- * start at ALIGN(vstart), and while the request would reach the next area's start, move to
- * ALIGN(area end + PAGE_SIZE). Unlike the seed, a wrap past ULONG_MAX means "no hole".
- */
-export function holeFits(w: World, areas: readonly { start: bigint; end: bigint }[], size: bigint, align: bigint, vstart: bigint, vend: bigint): boolean {
-  const W = w.word;
-  const PAGE = 1n << BigInt(w.layout.PAGE_SHIFT);
-  let addr = W.ALIGN(vstart, align);
-  let i = areas.findIndex((a) => a.end >= addr);
-  if (i < 0) i = areas.length;
-  for (; i < areas.length; i++) {
-    const a = areas[i]!;
-    if (!(W.add(addr, size) >= a.start && W.add(addr, size) <= vend)) break;
-    const next = W.ALIGN(W.add(a.end, PAGE), align);
-    if (next < addr) return false;
-    addr = next;
-  }
-  return W.add(addr, size) <= vend && W.add(addr, size) > addr;
+/** A half-open byte interval. */
+export interface Span {
+  readonly start: bigint;
+  readonly end: bigint;
 }
 
-/** Forbids an allocation failure while a hole fits once the already-lazy areas are purged. */
+/** The smallest multiple of `align` that is >= x (align >= 1; any align, not only powers of two). */
+function roundUp(x: bigint, align: bigint): bigint {
+  const r = x % align;
+  return r === 0n ? x : x + (align - r);
+}
+
+/**
+ * The lowest address `a` with a % align == 0, vstart <= a, a + size <= vend (exact integers:
+ * no wrap) and [a, a + size) disjoint from every occupied span; null when there is none.
+ * The guard page, where a caller adds one, is inside `size`: an exact fit is a fit.
+ * Candidates: the first aligned address of the range and the first aligned address at or
+ * after each occupied span's end — the lowest fitting address is always one of them.
+ */
+export function lowestHole(occupied: readonly Span[], size: bigint, align: bigint, vstart: bigint, vend: bigint): bigint | null {
+  const al = align >= 1n ? align : 1n;
+  const cands = [roundUp(vstart, al), ...occupied.filter((o) => o.end > vstart).map((o) => roundUp(o.end, al))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const a of cands) {
+    if (a < vstart || a + size > vend) continue;
+    if (occupied.every((o) => o.end <= a || o.start >= a + size)) return a;
+  }
+  return null;
+}
+
+/** Did the user hold an allocation inside `b` at some step of [from, to]? From the harness's handles. */
+function blockInUse(w: World, b: SeenArea, f: AllocFailure): boolean {
+  const user = w.user;
+  if (user === null) return true;
+  // On the user's clock when the failing call is known (exact for back-to-back calls on one
+  // CPU), else by steps (an unmap returning in the call's first step then counts as live).
+  const began = user.callBeganAt.get(f.op);
+  for (const h of user.handles.values()) {
+    if (h.addr < b.start || h.addr >= b.end) continue;
+    // The layer may hold the allocation from the map call's start to the unmap's return.
+    const after = began !== undefined ? (h.unmapReturnedAt ?? Infinity) > began : (h.unmappedAt ?? Infinity) >= f.beganStep;
+    if (h.mapBeganStep <= f.step && after) return true;
+  }
+  // A vm_map_ram that returned NULL on the block's CPU may have held part of it meanwhile
+  // (vb_alloc succeeded, vmap_page_range failed): its address is unknown, so assume so.
+  return user.failedMaps.some((m) => m.op !== f.op && m.kind === 'vm_map_ram' && m.cpu === b.block!.cpu && m.beganStep <= f.step && m.endStep >= f.beganStep);
+}
+
+/** What the oracle judges one failure on: the occupied spans, and what it counted free. */
+export function judgeFailure(w: World, f: AllocFailure): { occupied: Span[]; lazyFreed: number; emptyBlocks: number; hole: bigint | null } {
+  let lazyFreed = 0;
+  let emptyBlocks = 0;
+  const occupied: Span[] = [];
+  for (const a of f.seen) {
+    if (f.lazy.has(a.id)) lazyFreed++;
+    else if (a.block !== null && !blockInUse(w, a, f)) emptyBlocks++;
+    else occupied.push({ start: a.start, end: a.end });
+  }
+  return { occupied, lazyFreed, emptyBlocks, hole: lowestHole(occupied, f.size, f.align, f.vstart, f.vend) };
+}
+
+/** Forbids an allocation failure while an aligned hole of the requested size fits. */
 export const alloc_fails_only_when_full: Property = {
   name: 'alloc_fails_only_when_full',
-  forbids: 'alloc_vmap_area failing although the request fits once the areas lazily freed before its purge are gone',
+  forbids: 'a KVA allocation failing although an aligned hole of the requested size fits in [vstart, vend), counting as free the areas lazily freed before its purge began and per-CPU blocks with nothing live in them',
   when: 'final',
-  check: ({ w }) =>
-    w.allocFailures
-      .filter((f) => f.areas.some((a) => a.lazyAtPurge) && holeFits(w, f.areas.filter((a) => !a.lazyAtPurge), f.size, f.align, f.vstart, f.vend))
-      .slice(0, 1)
-      .map(
-        (f) =>
-          `cpu${f.cpu} ${f.fn.join(' > ')}: allocation of ${hex(w, f.size)} bytes failed at step ${f.step} although it fits once the ${f.areas.filter((a) => a.lazyAtPurge).length} area(s) lazily freed before its purge are purged`,
-      ),
+  check: ({ w }) => {
+    const out: string[] = [];
+    for (const f of w.allocFailures) {
+      const j = judgeFailure(w, f);
+      if (j.hole === null) continue;
+      out.push(
+        `cpu${f.cpu} ${f.fn.join(' > ')}: allocation of ${hex(w, f.size)} bytes (align ${hex(w, f.align)}) in [${hex(w, f.vstart)}, ${hex(w, f.vend)}) failed at step ${f.step}${f.purged ? ' after its purge-and-retry' : ''}, ` +
+          `although [${hex(w, j.hole)}, ${hex(w, j.hole + f.size)}) was free of every area live since the call began at step ${f.beganStep} ` +
+          `(${j.lazyFreed} area(s) lazily freed before its purge and ${j.emptyBlocks} vmap block(s) with nothing live in them counted free)`,
+      );
+    }
+    return out;
+  },
 };

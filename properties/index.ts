@@ -4,7 +4,8 @@
 import type { RunChecks } from '../model/engine/runner';
 import type { World } from '../model/engine/world';
 import type { Variant } from '../model/variants/variant';
-import type { Property } from './property';
+import { classOf, type Property } from './property';
+import { no_redundant_flush } from './flushes';
 import { areas_disjoint, areas_in_range, tree_wellformed } from './areas';
 import { flush_cache_vmap_covers_mapping, live_mappings_translate, no_alias_after_unmap_aliases, no_reuse_with_lazy_alias } from './mappings';
 import { block_counters_consistent, lazy_counter_consistent } from './counters';
@@ -14,7 +15,8 @@ import * as kernel from './kernel';
 import { misuse_asserted } from './misuse';
 import * as sometimes from './sometimes';
 
-export type { Property, Snapshot, When } from './property';
+export type { Property, PropertyClass, Snapshot, When } from './property';
+export { classOf } from './property';
 
 /** Every property, in report order. */
 export const PROPERTIES: readonly Property[] = [
@@ -41,14 +43,21 @@ export const PROPERTIES: readonly Property[] = [
   kernel.lockdep_irq_safe,
   kernel.lockdep_lock_order,
   misuse_asserted,
+  no_redundant_flush,
   sometimes.purge_happened,
   sometimes.block_filled,
   sometimes.block_freed,
   sometimes.alloc_failed_and_recovered,
 ];
 
-/** Safety properties (everything but the sometimes ones). */
-export const SAFETY: readonly Property[] = PROPERTIES.filter((p) => p.when !== 'sometimes');
+/** Safety properties (everything but the sometimes and the performance ones). */
+export const SAFETY: readonly Property[] = PROPERTIES.filter((p) => p.when !== 'sometimes' && classOf(p) === 'safety');
+
+/**
+ * Performance properties: checked like safety ones (pass them to checksFor), reported and
+ * recorded like findings, but a violation never fails CI on its own.
+ */
+export const PERFORMANCE: readonly Property[] = PROPERTIES.filter((p) => classOf(p) === 'performance');
 
 /** The sometimes-properties that apply to a variant (a purge needs a lazy-purge design). */
 export function sometimesFor(v: Variant): Property[] {

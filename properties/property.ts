@@ -31,9 +31,18 @@ export type When =
   /** must be reached at least once in a campaign */
   | 'sometimes';
 
+/**
+ * What a violation means. 'safety': a defect (fails CI unless recorded as a finding).
+ * 'performance': wasted work (e.g. a redundant global TLB flush), reported and recorded like
+ * a finding but never failing CI on its own.
+ */
+export type PropertyClass = 'safety' | 'performance';
+
 /** A named property. */
 export interface Property {
   readonly name: string;
+  /** Default 'safety'. */
+  readonly class?: PropertyClass;
   /** One line: what it forbids (or, for 'sometimes', what must happen). */
   readonly forbids: string;
   readonly when: When;
@@ -46,4 +55,9 @@ export interface Property {
 /** Hex of a bigint address, for messages. */
 export function hex(w: World, x: bigint): string {
   return w.word.hex(x);
+}
+
+/** The class of a property ('safety' unless it says otherwise). */
+export function classOf(p: Property): PropertyClass {
+  return p.class ?? 'safety';
 }

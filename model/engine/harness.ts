@@ -33,6 +33,63 @@ export interface Handle {
   claimed: boolean;
   /** Step at which the user's (first) unmap call returned. */
   unmappedAt?: number;
+  /** Step and user clock at which the map call began (the layer may hold its KVA from then). */
+  readonly mapBeganStep: number;
+  readonly mapBeganAt: number;
+  /** CPU the map call ran on. */
+  readonly cpu: number;
+  /** User clock at which the (first) unmap call returned. */
+  unmapReturnedAt?: number;
+}
+
+/** A map call that returned NULL: the layer may have held KVA for it while it ran. */
+export interface FailedMap {
+  readonly op: number;
+  readonly kind: Handle['kind'];
+  readonly cpu: number;
+  readonly beganStep: number;
+  readonly endStep: number;
+}
+
+/**
+ * A program asks for something outside the API (e.g. vm_map_ram of 0 pages): an error in
+ * the harness input, never a kernel result. Thrown before the call reaches the layer.
+ */
+export class HarnessInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HarnessInputError';
+  }
+}
+
+const isCount = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 0x7fffffff;
+
+/**
+ * Reject an op outside the API. vm_map_ram/vm_unmap_ram take an `unsigned int count` of at
+ * least one page (count 0 would make get_order(0) a huge order: no caller may pass it);
+ * vmalloc/vmap sizes and touch offsets must be non-negative integers.
+ */
+export function validateOp(op: Op): void {
+  const bad = (why: string): never => {
+    throw new HarnessInputError(`harness input: ${opText(op)}: ${why}`);
+  };
+  switch (op.op) {
+    case 'vm_map_ram':
+      if (!isCount(op.pages)) bad(`vm_map_ram needs a count of 1..2^31-1 pages, got ${op.pages}`);
+      break;
+    case 'vmalloc':
+    case 'vmap':
+      if (!Number.isInteger(op.pages) || op.pages < 0) bad(`${op.op} needs a non-negative whole number of pages, got ${op.pages}`);
+      break;
+    case 'vm_unmap_ram_count':
+      if (!isCount(op.count)) bad(`vm_unmap_ram needs a count of 1..2^31-1 pages, got ${op.count}`);
+      break;
+    case 'touch':
+      if (!Number.isInteger(op.page) || op.page < 0) bad(`touch needs a non-negative page index, got ${op.page}`);
+      break;
+    default:
+      break;
+  }
 }
 
 /** Called after an API call returns, for trace postconditions (vm_unmap_aliases). */
@@ -51,6 +108,16 @@ export class Harness {
   misuseOps = 0;
   /** Per page: the step at which the latest user unmap covering it returned. */
   readonly unmapDone = new Map<number, number>();
+  /**
+   * The user's clock: one tick per call begin and per unmap return, so "returned before
+   * that call began" is exact even when both happen in the same engine step (back-to-back
+   * calls on one CPU: the next call begins in the step the previous one returns).
+   */
+  clock = 0;
+  /** User clock at which each op's call began, by op id. */
+  readonly callBeganAt = new Map<number, number>();
+  /** Map calls that returned NULL, in the order they returned. */
+  readonly failedMaps: FailedMap[] = [];
   private failedEarlier = false;
 
   constructor(
@@ -79,15 +146,18 @@ export class Harness {
 
   /** Run one op in the current context, with the irq-balance check around it. */
   *runOp(k: K, op: Op): Gen {
+    validateOp(op);
     const w = this.w;
     const flags = op.irqsOff ? local_irq_save(k) : true;
     const irqsOnEntry = k.cpu.irqsEnabled;
     const start = w.stepNo;
+    this.callBeganAt.set(op.id, ++this.clock);
     k.ctx.call = opText(op);
     k.ctx.callSteps = 0;
     this.started.add(op.id);
     w.trace.push({ t: 'call', i: start, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'begin' });
     const result = yield* this.dispatch(k, op);
+    w.pteHistory.callEnded(k.ctx, result !== 'NULL');
     w.trace.push({ t: 'call', i: w.stepNo, cpu: k.cpu.id, ctx: k.ctx.kind, op: k.ctx.call, phase: 'end', result });
     if (k.cpu.irqsEnabled !== irqsOnEntry) {
       w.reportGlobal(
@@ -107,11 +177,12 @@ export class Harness {
 
   private *dispatch(k: K, op: Op): Gen<string> {
     const api = this.variant.api;
+    const w = this.w;
     switch (op.op) {
       case 'vmalloc':
       case 'vmap':
       case 'vm_map_ram':
-        return yield* this.map(k, op.id, op.op, op.pages);
+        return yield* this.map(k, op.id, op.op, op.pages, w.stepNo);
       case 'vfree':
       case 'vunmap':
       case 'vm_unmap_ram': {
@@ -175,7 +246,8 @@ export class Harness {
     return 'misused';
   }
 
-  private *map(k: K, id: number, kind: Handle['kind'], pages: number): Gen<string> {
+  private *map(k: K, id: number, kind: Handle['kind'], pages: number, beganStep: number): Gen<string> {
+    const beganAt = this.clock;
     const w = this.w;
     const api = this.variant.api;
     const life = new Lifecycle(MAPPING_HANDLE, w.coverage);
@@ -183,14 +255,20 @@ export class Harness {
     const user: number[] = kind === 'vmalloc' ? [] : Array.from({ length: pages }, () => w.mm.newPage());
     const size = BigInt(pages) << BigInt(w.layout.PAGE_SHIFT);
     let addr: bigint;
-    if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
-    else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
-    else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
+    w.kva.begin(k.ctx, id);
+    try {
+      if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
+      else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
+      else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
+    } finally {
+      w.kva.end(k.ctx);
+    }
     if (addr === 0n) {
       life.send(MH_EV.MAP_FAIL);
       for (const p of user) w.mm.livePages.delete(p);
       w.metrics.allocFailures++;
       w.reach('alloc_failed');
+      this.failedMaps.push({ op: id, kind, cpu: k.cpu.id, beganStep, endStep: w.stepNo });
       this.failedEarlier = true;
       return 'NULL';
     }
@@ -198,7 +276,7 @@ export class Harness {
     const vpn = w.mm.vpn(addr);
     const mapped = kind === 'vmalloc' ? Array.from({ length: pages }, (_, i) => w.mm.pte.get(vpn + i) ?? -1) : user;
     life.send(MH_EV.MAP_DONE);
-    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false });
+    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false, mapBeganStep: beganStep, mapBeganAt: beganAt, cpu: k.cpu.id });
     return w.word.hex(addr);
   }
 
@@ -206,6 +284,9 @@ export class Harness {
     const api = this.variant.api;
     const again = h.life.stateName === 'released';
     h.claimed = true;
+    // The user gives the pages up when it calls the unmap: tell the alias tracker here, from
+    // the user's side (the layer's own release ghosts also cover its internal unmaps).
+    if (!again) for (let i = 0, v0 = this.w.mm.vpn(h.addr); i < h.count; i++) this.w.mm.alias.release(v0 + i, this.w.stepNo);
     h.life.send(again ? MH_EV.UNMAP_AGAIN : MH_EV.UNMAP_BEGIN);
     k.ctx.misuse = misuse;
     try {
@@ -218,6 +299,7 @@ export class Harness {
     h.life.send(MH_EV.UNMAP_DONE);
     if (!again) {
       h.unmappedAt = this.w.stepNo;
+      h.unmapReturnedAt = ++this.clock;
       const v0 = this.w.mm.vpn(h.addr);
       for (let i = 0; i < h.count; i++) this.unmapDone.set(v0 + i, this.w.stepNo);
     }

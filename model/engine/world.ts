@@ -17,6 +17,8 @@ import type { K } from './exec';
 import type { Site } from './site';
 import { AliasTracker } from './alias';
 import { Trace } from './trace';
+import { KvaGhost, type AllocFailure } from './kva_ghost';
+import { PteHistory } from './pte_history';
 import { propertyOf, type Violation } from './violation';
 import { LifecycleCoverage } from '../lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../lifecycles/index';
@@ -41,18 +43,7 @@ export interface Metrics {
   lazyPeak: number;
 }
 
-/** A failed KVA allocation with the areas present at that moment (ghost record). */
-export interface AllocFailure {
-  readonly step: number;
-  readonly cpu: number;
-  readonly size: bigint;
-  readonly align: bigint;
-  readonly vstart: bigint;
-  readonly vend: bigint;
-  /** Areas in the tree at failure; `lazyAtPurge`: it was lazily freed when the purge began. */
-  readonly areas: readonly { readonly start: bigint; readonly end: bigint; readonly lazyAtPurge: boolean }[];
-  readonly fn: readonly string[];
-}
+export type { AllocFailure, SeenArea } from './kva_ghost';
 
 /** How a run is set up. */
 export interface WorldOptions {
@@ -80,8 +71,10 @@ export class World {
   readonly observers: LockObserver[] = [];
   readonly trace: Trace;
   readonly metrics: Metrics = { purges: 0, blocksCreated: 0, blocksFreed: 0, allocFailures: 0, lazyPeak: 0 };
-  /** Failed KVA allocations, for the alloc_fails_only_when_full property. */
-  readonly allocFailures: AllocFailure[] = [];
+  /** Ghost: address-space occupancy during KVA-allocating calls, for alloc_fails_only_when_full. */
+  readonly kva = new KvaGhost(this);
+  /** Ghost: PTE/TLB flush history, for the flush oracles. */
+  readonly pteHistory = new PteHistory(this);
   /** Named sometimes-properties reached in this run. */
   readonly reached = new Set<string>();
   /**
@@ -93,8 +86,20 @@ export class World {
   stepNo = 0;
   /** The CPU whose step is executing (-1 between steps), for attributing hardware events. */
   current = -1;
+  private dirtyFlag = true;
   /** Set by a property-relevant change; the runner re-checks snapshot properties. */
-  dirty = true;
+  get dirty(): boolean {
+    return this.dirtyFlag;
+  }
+  /**
+   * The runner clears it at the end of every step that changed property-relevant state:
+   * that is when the KVA ghost samples the areas for the allocation calls in flight (every
+   * insertion sets it, so no area lives between two samples unseen).
+   */
+  set dirty(v: boolean) {
+    if (!v && this.dirtyFlag && this.kva.active) this.kva.sample();
+    this.dirtyFlag = v;
+  }
   /** The variant's globals (its own type; the variant casts). */
   layer: unknown = null;
   /** The API user of this run (set by the runner). */
@@ -113,6 +118,7 @@ export class World {
       this.aliasRejected(vpn, cpu, state, event),
     );
     this.mm = new Mm(opts.layout.PAGE_SHIFT, opts.layout.PTRS_PER_PTE, alias);
+    this.mm.observer = this.pteHistory;
     if (this.trace.enabled) this.mm.onTlb = (cpu, vpn, what) => this.trace.push({ t: 'tlb', i: this.stepNo, cpu, vpn, what });
   }
 
@@ -171,6 +177,21 @@ export class World {
   /** Hook: an atomic counter changed. */
   atomicChanged(_a: Atomic): void {
     this.dirty = true;
+  }
+
+  /** Failed KVA allocations, for the alloc_fails_only_when_full property. */
+  get allocFailures(): readonly AllocFailure[] {
+    return this.kva.failures;
+  }
+
+  /** Ghost: the allocator in `k.ctx` begins its purge-and-retry. */
+  noteLazyAtPurge(k: K): void {
+    this.kva.noteLazyAtPurge(k.ctx);
+  }
+
+  /** Ghost: the allocator in `k.ctx` fails a request of `size` bytes aligned to `align` in [vstart, vend). */
+  recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
+    this.kva.recordFailure(k.ctx, k.cpu.id, size, align, vstart, vend, k.ctx.frames);
   }
 
   /** Record a ghost note (first occurrence wins). */

@@ -29,6 +29,19 @@ const F = sites('flush_tlb_kernel_range', {
   local: 'local_irq_disable(); func(info); local_irq_enable()',
 });
 
+/**
+ * Ghost hooks on the PTE/TLB history (the world's PteHistory implements them, for oracles
+ * that must not trust the callers' own ranges). They never change behaviour.
+ */
+export interface MmObserver {
+  /** set_pte_at stored a translation for `vpn`. */
+  setPte(vpn: number): void;
+  /** flush_tlb_kernel_range was called for the pages [start, end) by `k`. */
+  flushRange(k: K, start: number, end: number): void;
+  /** flush_cache_vmap was called for the pages [start, end) by `k`. */
+  cacheFlush(k: K, start: number, end: number): void;
+}
+
 /** The MM state of one run. */
 export class Mm {
   /** Present kernel PTEs: vpn -> pfn. */
@@ -69,6 +82,7 @@ export class Mm {
   /** `set_pte_at(&init_mm, addr, pte, mk_pte(page, prot))` */
   set_pte_at(vpn: number, pfn: number): void {
     this.pte.set(vpn, pfn);
+    this.observer?.setPte(vpn);
     this.alias.send(vpn, -1, ALIAS_EV.SET_PTE);
   }
 
@@ -89,6 +103,9 @@ export class Mm {
   pte_none(vpn: number): boolean {
     return !this.pte.has(vpn);
   }
+
+  /** Ghost observer of PTE sets and flush calls (set by the world). */
+  observer: MmObserver | null = null;
 
   /** Trace sink (set by the world); TLB fills and flushes are recorded when tracing. */
   onTlb: ((cpu: number, vpn: number, what: 'fill' | 'flush') => void) | null = null;
@@ -158,6 +175,7 @@ export function newPmd(mm: Mm, prevVpn: number | null, vpn: number): boolean {
  */
 export function flush_cache_vmap(k: K, start: bigint, end: bigint, mappedStart = start, mappedEnd = end): void {
   const mm = k.w.mm;
+  mm.observer?.cacheFlush(k, mm.vpn(start), mm.vpn(end));
   mm.cacheFlushes.push({ flushed: [mm.vpn(start), mm.vpn(end)], mapped: [mm.vpn(mappedStart), mm.vpn(mappedEnd)], step: k.w.stepNo, cpu: k.cpu.id, fn: k.ctx.frames.at(-1) ?? '' });
 }
 
@@ -175,6 +193,7 @@ export function* flush_tlb_kernel_range(k: K, start: bigint, end: bigint, site: 
   const mm = k.w.mm;
   const s = mm.vpn(start);
   const e = mm.vpn(end + (1n << BigInt(mm.PAGE_SHIFT)) - 1n);
+  mm.observer?.flushRange(k, s, e);
   mm.flushes++;
   preempt_disable(k);
   WARN_ON(k, !k.cpu.irqsEnabled, F.warn, 'irqs_disabled() in smp_call_function_mask');

@@ -161,9 +161,12 @@ export const remove_vm_area = kfn('remove_vm_area', function* (k: K, addr: bigin
   yield RM.test;
   if (va && va.flags & VM_VM_AREA) {
     if (va.freed) oops(k, RM.test, `BUG: unable to handle kernel paging request: use-after-free of vmap_area#${va.id}`);
-    const vm = va.private_!;
+    const vm = va.private_;
     yield* g.fn.free_unmap_vmap_area(k, va);
     yield RM.size;
+    // After the static-va race (F9) VM_VM_AREA can be set on a va whose private was never
+    // stored: `vm->size -= PAGE_SIZE` then dereferences NULL, as the C would.
+    if (vm === null) oops(k, RM.size, `BUG: unable to handle kernel NULL pointer dereference at vm->size (va->private of vmap_area#${va.id} is NULL)`);
     if (vm.freed) oops(k, RM.size, `BUG: unable to handle kernel paging request: use-after-free of vm_struct#${vm.id} (va->private)`);
     vm.size = g.c.W.sub(vm.size, g.c.PAGE_SIZE);
     yield* write_lock(k, g.vmlist_lock, RM.lock);

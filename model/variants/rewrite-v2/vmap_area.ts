@@ -189,13 +189,9 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
  */
 export function* alloc_vmap_area_fail(_k: K, _va: VmapArea, _site: Site): Gen {}
 
-/** Ghost: remember which areas were lazily freed when the purge-and-retry began. */
+/** Ghost: the purge-and-retry begins; the world remembers which areas are lazily freed now. */
 export function noteLazyAtPurge(k: K): void {
-  const ids = new Set<number>();
-  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) {
-    if (n.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) ids.add(n.id);
-  }
-  G(k).ghostPurgeStart.set(k.ctx, ids);
+  k.w.noteLazyAtPurge(k);
 }
 
 /** The lowest area (rb_first), for ghost bookkeeping. */
@@ -203,12 +199,9 @@ export function firstNode(k: K): VmapArea | null {
   return rb_first(G(k).vmap_area_root) as VmapArea | null;
 }
 
-/** Ghost: record a failed allocation with the areas present, for `alloc_fails_only_when_full`. */
+/** Ghost: record a failed allocation (the request), for `alloc_fails_only_when_full`. */
 export function recordAllocFailure(k: K, size: bigint, align: bigint, vstart: bigint, vend: bigint): void {
-  const lazyAtPurge = G(k).ghostPurgeStart.get(k.ctx) ?? new Set<number>();
-  const areas: { start: bigint; end: bigint; lazyAtPurge: boolean }[] = [];
-  for (let n = firstNode(k); n; n = rb_next(n) as VmapArea | null) areas.push({ start: n.va_start, end: n.va_end, lazyAtPurge: lazyAtPurge.has(n.id) });
-  k.w.allocFailures.push({ step: k.w.stepNo, cpu: k.cpu.id, size, align, vstart, vend, areas, fn: k.ctx.frames.slice() });
+  k.w.recordAllocFailure(k, size, align, vstart, vend);
 }
 
 /** `rcu_free_va`: the RCU callback that kfree()s the vmap_area. */

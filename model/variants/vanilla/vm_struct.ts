@@ -184,6 +184,7 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
   }
 
   // out:
+  k.w.recordAllocFailure(k, size, align, start, end); // ghost, for alloc_fails_only_when_full
   yield* write_unlock(k, l.vmlist_lock, G.out_unlock);
   yield* kfree(k, area, G.out_kfree);
   // printk_ratelimit() "allocation failed: out of vmalloc space": a log line, not a WARN.
