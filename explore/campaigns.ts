@@ -63,6 +63,18 @@ export const CAMPAIGNS: readonly Campaign[] = [
   { ...base, name: 'tiny-top', description: 'tiny layout ending just below the top of the 32-bit address space', layout: 'tiny-top', cpus: 1, maxOps: 14, maxPages: 12, runs: 800, seed: 1007, spec: false },
   { ...base, name: 'x86-32-2cpu', description: 'two CPUs on the real x86-32 layout (1 MB blocks at NR_CPUS=8, lazy limit 16384 pages)', layout: 'x86-32', cpus: 2, maxOps: 12, maxPages: 8, runs: 300, seed: 1009 },
   { ...base, name: 'x86-64-2cpu', description: 'two CPUs on the real x86-64 layout (4 MB blocks, 128 TB of vmalloc space)', layout: 'x86-64', cpus: 2, maxOps: 12, maxPages: 8, runs: 300, seed: 1010 },
+  {
+    ...base,
+    name: 'tiny-exhaust',
+    description: 'two CPUs, long programs of small per-CPU maps and large vmallocs: vmalloc space runs out while per-CPU blocks hold space',
+    layout: 'tiny',
+    cpus: 2,
+    maxOps: 18,
+    maxPages: 24,
+    runs: 600,
+    seed: 1011,
+    kinds: ['vm_map_ram', 'vm_map_ram', 'vm_map_ram', 'vm_unmap_ram', 'vm_unmap_ram', 'vmalloc', 'vfree', 'touch', 'vm_unmap_aliases'],
+  },
   { ...base, name: 'tiny-nonpow2', description: 'VMAP_BBMAP_BITS not a power of two (as x86-32 with NR_CPUS=6)', layout: 'tiny-nonpow2', cpus: 1, maxOps: 12, runs: 600, seed: 1008, spec: false, kinds: ['vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases'] },
 ];
 

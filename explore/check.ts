@@ -7,7 +7,7 @@ import type { Scenario } from '../model/engine/program';
 import type { Violation } from '../model/engine/violation';
 import { Lockdep } from '../model/kernel/lockdep';
 import type { Variant } from '../model/variants/variant';
-import { checksFor, PERFORMANCE, SAFETY } from '../properties/index';
+import { checksFor, PERFORMANCE, PROPERTIES, SAFETY } from '../properties/index';
 import { layoutOf, type Campaign } from './campaigns';
 
 /** What one run showed. */
@@ -19,6 +19,9 @@ export interface Outcome {
   /** Sometimes-properties reached in this run. */
   readonly reached: ReadonlySet<string>;
 }
+
+/** Sometimes-properties judged from the run's records after it ended. */
+const JUDGED = PROPERTIES.filter((p) => p.when === 'sometimes' && p.reachedBy !== undefined);
 
 const checksCache = new WeakMap<Variant, ReturnType<typeof checksFor>>();
 
@@ -42,5 +45,7 @@ export function runScenario(variant: Variant, campaign: Campaign, scn: Scenario,
     ...extra,
   });
   const w = result.world;
-  return { result, violations: w.violations, violated: new Set(w.violations.map((v) => v.property)), reached: new Set(w.reached) };
+  const reached = new Set(w.reached);
+  for (const p of JUDGED) if (p.reachedBy!(w)) reached.add(p.name);
+  return { result, violations: w.violations, violated: new Set(w.violations.map((v) => v.property)), reached };
 }

@@ -1,12 +1,16 @@
 /**
- * Search strategy 2: PCT (Burckhardt et al., ASPLOS 2010), seeded, without fast-check.
+ * Search strategy 2: PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010),
+ * seeded, without fast-check.
  *
- * Each CPU gets a random distinct priority above d; d-1 change points are drawn in
- * [1, k]; the highest-priority runnable CPU always runs, and at the i-th change point the
- * running CPU drops to priority i-1. A bug of depth d among n CPUs within k steps is found
- * with probability at least 1/(n·k^(d-1)) per run. Interrupts and speculative fills are
- * raised at random steps with small probability. Everything comes from the seed; the run's
- * executed schedule is recorded, so a failure replays and shrinks as plain data.
+ * Each CPU gets a random distinct priority above d-1; d-1 DISTINCT change points are drawn
+ * uniformly from [1, k], where k counts only scheduling steps at which more than one CPU
+ * could run (the paper's steps: a step with one runnable CPU is no choice); the highest-
+ * priority runnable CPU always runs, and at the i-th change point the running CPU drops to
+ * priority i-1. If k bounds those steps, a bug of depth d among n CPUs is found with
+ * probability at least 1/(n·k^(d-1)) per run — so callers pass the k measured on previous
+ * runs (`PctStats.choicePoints`, see pctK). Interrupts and speculative fills are raised at
+ * random steps with small probability. Everything comes from the seed; the run's executed
+ * schedule is recorded, so a failure replays and shrinks as plain data.
  */
 import seedrandom from 'seedrandom';
 import type { Choice, Scenario } from '../model/engine/program';
@@ -18,8 +22,18 @@ import { buildScenario, irqChoice, mapOps, type RawOp } from './scenario';
 export interface PctParams {
   readonly seed: string;
   readonly depth: number;
-  /** Estimated steps per run (k). */
+  /** Bound on the run's choice points (steps with more than one runnable CPU). */
   readonly k: number;
+}
+
+/** What a PCT run measured: its choice points, for the next run's k. */
+export interface PctStats {
+  choicePoints: number;
+}
+
+/** k for the next run: the largest number of choice points seen so far (at least 1). */
+export function pctK(seen: readonly number[], fallback = 400): number {
+  return seen.length === 0 ? fallback : Math.max(1, ...seen);
 }
 
 /** The lower bound on the probability of hitting a depth-d bug in one run. */
@@ -35,8 +49,9 @@ export function randomScenario(c: Campaign, rng: () => number): Scenario {
   return buildScenario(c, ops, [], faults);
 }
 
-/** The PCT chooser for the runner, plus the irq/spec events it may raise. */
-export function pctChooser(c: Campaign, p: PctParams, scn: Scenario): NonNullable<RunOptions['chooser']> {
+/** The PCT chooser for the runner, plus the irq/spec events it may raise; `stats` counts its choice points. */
+export function pctChooser(c: Campaign, p: PctParams, scn: Scenario, stats: PctStats = { choicePoints: 0 }): NonNullable<RunOptions['chooser']> {
+  if (!Number.isInteger(p.depth) || p.depth < 1) throw new RangeError(`PCT depth must be an integer >= 1, not ${p.depth}`);
   const maps = mapOps(scn);
   const rng = seedrandom(p.seed + '/sched');
   const int = (n: number): number => Math.floor(rng() * n);
@@ -45,16 +60,23 @@ export function pctChooser(c: Campaign, p: PctParams, scn: Scenario): NonNullabl
     const j = int(i + 1);
     [prio[i], prio[j]] = [prio[j]!, prio[i]!];
   }
-  const change = new Map<number, number>();
-  for (let i = 1; i < p.depth; i++) change.set(1 + int(p.k), i - 1);
-  let step = 0;
+  // d-1 distinct change points in [1, k] (fewer when k < d-1: every step is one).
+  const k = Math.max(1, Math.floor(p.k));
+  const points: number[] = [];
+  while (points.length < Math.min(p.depth - 1, k)) {
+    const x = 1 + int(k);
+    if (!points.includes(x)) points.push(x);
+  }
+  const change = new Map<number, number>(points.map((x, i) => [x, i]));
   let irqId = 5000;
   return (_w, runnable) => {
-    step++;
     let best = runnable[0]!;
     for (const cpu of runnable) if (prio[cpu.id]! > prio[best.id]!) best = cpu;
-    const drop = change.get(step);
-    if (drop !== undefined) prio[best.id] = drop;
+    if (runnable.length > 1) {
+      stats.choicePoints++;
+      const drop = change.get(stats.choicePoints);
+      if (drop !== undefined) prio[best.id] = drop;
+    }
     const events: Choice[] = [];
     if (c.irqOps.length > 0 && rng() < 0.02) {
       const ch = irqChoice(c, int(c.cpus), int(64), int(64), irqId++, maps);

@@ -48,6 +48,8 @@ export const PROPERTIES: readonly Property[] = [
   sometimes.block_filled,
   sometimes.block_freed,
   sometimes.alloc_failed_and_recovered,
+  sometimes.alloc_failed_while_blocks_held_space,
+  sometimes.vmalloc_exhausted_smp,
 ];
 
 /** Safety properties (everything but the sometimes and the performance ones). */
@@ -62,11 +64,7 @@ export const PERFORMANCE: readonly Property[] = PROPERTIES.filter((p) => classOf
 /** The sometimes-properties that apply to a variant (a purge needs a lazy-purge design). */
 export function sometimesFor(v: Variant): Property[] {
   const f = new Set(v.features ?? []);
-  return PROPERTIES.filter((p) => p.when === 'sometimes').filter((p) => {
-    if (p.name === 'purge_happened') return f.has('lazy-purge');
-    if (p.name === 'block_filled' || p.name === 'block_freed') return f.has('percpu-blocks');
-    return true;
-  });
+  return PROPERTIES.filter((p) => p.when === 'sometimes' && (p.needs ?? []).every((x) => f.has(x)));
 }
 
 /** Look a property up by name. */

@@ -48,6 +48,10 @@ export interface Property {
   readonly when: When;
   /** Snapshot predicate: the problems it sees (empty = holds). */
   readonly check?: (s: Snapshot) => string[];
+  /** Variant features (Variant.features) a sometimes-property needs to be reachable at all. */
+  readonly needs?: readonly string[];
+  /** For a sometimes-property judged from the run's records: was the state reached (after teardown)? */
+  readonly reachedBy?: (w: World) => boolean;
   /** Trace postcondition after `op` returned; `start` is the step the call began at. */
   readonly afterCall?: (s: Snapshot, op: Op, start: number) => string[];
 }
