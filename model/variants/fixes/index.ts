@@ -4,15 +4,20 @@
  * this list and from each fix's own `bases`.
  */
 import type { Fix } from './fix';
+import { F1 } from './F1_first_fits_below';
 import { F2 } from './F2_flush_cache_vmap_start';
 import { F4 } from './F4_kfree_va_on_failure';
+import { F5 } from './F5_overflow_checks';
+import { F6 } from './F6_bbmap_bits_pow2';
+import { F7 } from './F7_sync_purge_on_alloc_failure';
+import { F8 } from './F8_count_before_publish';
 import { F9 } from './F9_static_va';
 
 export type { Fix, RewriteBase } from './fix';
 export { REWRITE_BASES, applyFixes, FixCompositionError } from './fix';
 
 /** Every fix, in finding order. */
-export const FIXES: readonly Fix[] = [F2, F4, F9];
+export const FIXES: readonly Fix[] = [F1, F2, F4, F5, F6, F7, F8, F9];
 
 /** Numeric order of finding ids (F2 < F10). */
 export function byFindingId(a: { id: string }, b: { id: string }): number {

@@ -15,7 +15,7 @@ import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
-import { atomic_add, atomic_read, atomic_sub } from '../../kernel/atomic';
+import { atomic_read, atomic_sub } from '../../kernel/atomic';
 import { in_interrupt } from '../../kernel/irq';
 import { ListHead, list_add_tail, list_next } from '../../kernel/list';
 import { flush_tlb_kernel_range } from '../../kernel/mm';
@@ -24,7 +24,6 @@ import { spin_lock, spin_lock_irq, spin_lock_irqsave, spin_trylock, spin_unlock,
 import { VA_EV } from '../../lifecycles/vmap_area';
 import { G, type Ref } from '../rewrite-v2/state';
 import { VM_LAZY_FREE, VM_LAZY_FREEING, __find_vmap_area, __free_vmap_area, unmap_vmap_area, vaEvent, type VmapArea } from '../rewrite-v2/vmap_area';
-import { releasePages } from '../rewrite-v2/lazy_purge';
 import { DECLARE_WORK, schedule_work } from './workqueue';
 
 const P = sites('__purge_vmap_area_lazy', {
@@ -99,7 +98,7 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
 
 /** `purge_work_fn(w)`: the work item's function, run by keventd in process context. */
 export const purge_work_fn = kfn('purge_work_fn', function* (k: K): Gen {
-  yield* G(k).fn.purge_vmap_area_lazy(k);
+  yield* G(k).fn.try_purge_vmap_area_lazy(k);
 });
 
 /** `static DECLARE_WORK(purge_work, purge_work_fn)`; its pending bit is `Rw.purge_work_pending`. */
@@ -118,15 +117,11 @@ const FU = sites('free_unmap_vmap_area', {
  */
 export const free_unmap_vmap_area = kfn('free_unmap_vmap_area', function* (k: K, va: VmapArea): Gen {
   const g = G(k);
-  yield FU.flag;
-  va.flags |= VM_LAZY_FREE;
-  vaEvent(k, va, VA_EV.LAZY_FREE, FU.flag);
-  releasePages(k, va.va_start, va.va_end);
-  yield* atomic_add(k, g.vmap_lazy_nr, (va.va_end - va.va_start) >> BigInt(g.c.PAGE_SHIFT), FU.add);
+  yield* g.fn.free_unmap_vmap_area_lazy(k, va, FU);
   k.w.metrics.lazyPeak = Math.max(k.w.metrics.lazyPeak, g.vmap_lazy_nr.value);
   // int vs unsigned long: a negative vmap_lazy_nr converts to a huge unsigned value.
   if (k.w.word.u(yield* atomic_read(k, g.vmap_lazy_nr, FU.read)) > g.fn.lazy_max_pages(k)) {
-    if (!in_interrupt(k)) yield* g.fn.purge_vmap_area_lazy(k);
+    if (!in_interrupt(k)) yield* g.fn.try_purge_vmap_area_lazy(k);
     else yield* schedule_work(k, purge_work, FU.schedule);
   }
 });

@@ -47,12 +47,15 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
     yield A.search;
     let n = g.vmap_area_root.rb_node;
-    found: if (n) {
+    let overflow = false;
+    found: if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
+      overflow = true; // goto overflow;
+    } else if (n) {
       let first: VmapArea | null = null;
       do {
         const tmp = n as VmapArea;
         if (tmp.va_end >= addr) {
-          if (!first && tmp.va_start <= addr) first = tmp;
+          if (!first && g.fn.alloc_vmap_area_first(k, tmp, addr, size)) first = tmp;
           n = n.rb_left;
         } else {
           first = tmp;
@@ -73,13 +76,18 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
+        if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
+          overflow = true; // goto overflow;
+          break found;
+        }
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
       }
     }
     // found:
-    if (W.add(addr, size) > vend) {
+    if (overflow || W.add(addr, size) > vend) {
+      // overflow: (the label of the F5 fix; with the 2008 checks `overflow` stays false)
       yield* spin_unlock_irqrestore(k, g.vmap_area_lock, flags, A.unlock_fail);
       if (!purged) {
         noteLazyAtPurge(k);

@@ -5,11 +5,11 @@
  */
 import type { World } from '../../engine/world';
 import type { Variant } from '../variant';
-import { Rw, rwConsts, type RwFns } from './state';
-import { alloc_vmap_area, alloc_vmap_area_fail, free_vmap_area } from './vmap_area';
+import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
+import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area } from './vmap_area';
 import { __get_vm_area_node, static_va } from './vm_struct';
 import { vmap_page_range, vmap_page_range_flush } from './page_range';
-import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area, lazy_max_pages, purge_vmap_area_lazy } from './lazy_purge';
+import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
 import { VmapBlockQueue, free_vmap_block, new_vmap_block } from './vmap_block';
 import { vb_alloc, vb_free } from './vb_alloc';
 import { vm_map_ram_v2, vm_unmap_aliases, vm_unmap_ram } from './vm_map_ram';
@@ -37,6 +37,11 @@ export const rewriteV2Fns: RwFns = {
   vmap_page_range,
   vmap_page_range_flush,
   alloc_vmap_area_fail,
+  alloc_vmap_area_first,
+  alloc_vmap_area_overflow,
+  VMAP_BBMAP_BITS,
+  try_purge_vmap_area_lazy,
+  free_unmap_vmap_area_lazy,
 };
 
 /** Build a rewrite-family variant from a function table (vmalloc_init included); `extra` adds hooks (irqsafe's keventd). */
@@ -46,7 +51,7 @@ export function rewriteVariant(name: string, description: string, fns: RwFns, ex
     name,
     description,
     init(w: World): void {
-      const g = new Rw(rwConsts(w), fns);
+      const g = new Rw(rwConsts(w, fns), fns);
       for (let cpu = 0; cpu < w.cpus.length; cpu++) g.vmap_block_queue.push(new VmapBlockQueue(cpu));
       w.layer = g;
     },

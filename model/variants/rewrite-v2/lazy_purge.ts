@@ -5,7 +5,7 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { sites, type Site } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
 import { atomic_add, atomic_read, atomic_sub } from '../../kernel/atomic';
 import { fls } from '../../kernel/bitops';
@@ -98,6 +98,14 @@ export const purge_vmap_area_lazy = kfn('purge_vmap_area_lazy', function* (k: K)
   yield* G(k).fn.__purge_vmap_area_lazy(k, start, end, 0, 0);
 });
 
+/**
+ * Fix point: the purge the free path kicks off once vmap_lazy_nr passes lazy_max_pages()
+ * (2008: `purge_vmap_area_lazy()`, the trylock purge; this is that same function). The
+ * F7 fix makes purge_vmap_area_lazy, which alloc_vmap_area's retry calls, synchronous and
+ * leaves this entry as the trylock one, as 2.6.28's try_purge_vmap_area_lazy().
+ */
+export const try_purge_vmap_area_lazy = purge_vmap_area_lazy;
+
 const FU = sites('free_unmap_vmap_area', {
   flag: 'va->flags |= VM_LAZY_FREE',
   add: 'atomic_add((va->va_end - va->va_start) >> PAGE_SHIFT, &vmap_lazy_nr)',
@@ -107,15 +115,32 @@ const FU = sites('free_unmap_vmap_area', {
 /** Free and unmap a vmap area: lazily; purge when the lazy total passes lazy_max_pages(). */
 export const free_unmap_vmap_area = kfn('free_unmap_vmap_area', function* (k: K, va: VmapArea): Gen {
   const g = G(k);
-  yield FU.flag;
-  va.flags |= VM_LAZY_FREE;
-  vaEvent(k, va, VA_EV.LAZY_FREE, FU.flag);
-  releasePages(k, va.va_start, va.va_end);
-  yield* atomic_add(k, g.vmap_lazy_nr, (va.va_end - va.va_start) >> BigInt(g.c.PAGE_SHIFT), FU.add);
+  yield* g.fn.free_unmap_vmap_area_lazy(k, va, FU);
   k.w.metrics.lazyPeak = Math.max(k.w.metrics.lazyPeak, g.vmap_lazy_nr.value);
   // int vs unsigned long: a negative vmap_lazy_nr converts to a huge unsigned value.
-  if (k.w.word.u(yield* atomic_read(k, g.vmap_lazy_nr, FU.read)) > g.fn.lazy_max_pages(k)) yield* g.fn.purge_vmap_area_lazy(k);
+  if (k.w.word.u(yield* atomic_read(k, g.vmap_lazy_nr, FU.read)) > g.fn.lazy_max_pages(k)) yield* g.fn.try_purge_vmap_area_lazy(k);
 });
+
+/** The sites of free_unmap_vmap_area's lazy-free statements (each copy of the function has its own). */
+export interface LazyFreeSites {
+  readonly flag: Site;
+  readonly add: Site;
+}
+
+/**
+ * Fix point: free_unmap_vmap_area's first two statements, which publish `va` to the purge
+ * and count its pages (2008, in this order: `va->flags |= VM_LAZY_FREE;` then
+ * `atomic_add((va->va_end - va->va_start) >> PAGE_SHIFT, &vmap_lazy_nr);` — a purge in
+ * between counts pages not yet added: F8). `s` are the calling copy's sites.
+ */
+export function* free_unmap_vmap_area_lazy(k: K, va: VmapArea, s: LazyFreeSites): Gen {
+  const g = G(k);
+  yield s.flag;
+  va.flags |= VM_LAZY_FREE;
+  vaEvent(k, va, VA_EV.LAZY_FREE, s.flag);
+  releasePages(k, va.va_start, va.va_end);
+  yield* atomic_add(k, g.vmap_lazy_nr, (va.va_end - va.va_start) >> BigInt(g.c.PAGE_SHIFT), s.add);
+}
 
 /** Ghost: the user has released [start, end): tell the alias tracker. */
 export function releasePages(k: K, start: bigint, end: bigint): void {

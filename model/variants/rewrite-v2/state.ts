@@ -6,6 +6,7 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import type { World } from '../../engine/world';
+import type { Layout } from '../../config/layout';
 import type { WordOps } from '../../kernel/word';
 import { Atomic } from '../../kernel/atomic';
 import { ListHead } from '../../kernel/list';
@@ -15,6 +16,7 @@ import { RADIX_TREE, type RadixTreeRoot } from '../../kernel/radix_tree';
 import type { VmapArea } from './vmap_area';
 import type { VmapBlock, VmapBlockQueue } from './vmap_block';
 import type { VmStruct } from './vm_struct';
+import type { LazyFreeSites } from './lazy_purge';
 import type { Site } from '../../engine/site';
 
 /** A C `unsigned long *` out-parameter (`&start`, `&end` of __purge_vmap_area_lazy). */
@@ -61,6 +63,16 @@ export interface RwFns {
    * before `return ERR_PTR(-EBUSY)` (2008: nothing). `site` is the failure's statement.
    */
   alloc_vmap_area_fail(k: K, va: VmapArea, site: Site): Gen;
+  /** Fix point: the descent's test for `first` in alloc_vmap_area (2008: `tmp->va_start <= addr`, F1). */
+  alloc_vmap_area_first(k: K, tmp: VmapArea, addr: bigint, size: bigint): boolean;
+  /** Fix point: alloc_vmap_area's overflow test on `addr`, true = `goto overflow` (2008: none, F5). */
+  alloc_vmap_area_overflow(k: K, addr: bigint, size: bigint, vstart: bigint): boolean;
+  /** Fix point: the compile-time VMAP_BBMAP_BITS of a layout (2008: `... VMALLOC_PAGES / NR_CPUS / 16`, F6). */
+  VMAP_BBMAP_BITS(L: Layout): bigint;
+  /** Fix point: the purge free_unmap_vmap_area kicks off (2008: purge_vmap_area_lazy itself, trylock; F7). */
+  try_purge_vmap_area_lazy(k: K): Gen;
+  /** Fix point: free_unmap_vmap_area's `va->flags |= VM_LAZY_FREE; atomic_add(...)` (2008 order, F8). */
+  free_unmap_vmap_area_lazy(k: K, va: VmapArea, s: LazyFreeSites): Gen;
 }
 
 /** The seed's derived constants for one layout. */
@@ -75,18 +87,30 @@ export interface RwConsts {
   readonly VMAP_BLOCK_SIZE: bigint;
 }
 
-/** `VMAP_BBMAP_BITS` and friends, by the seed's formulas (unsigned long arithmetic). */
-export function rwConsts(w: World): RwConsts {
+/** `VMALLOC_PAGES`, `VMAP_BBMAP_BITS_MIN` / `_MAX` and `VMAP_MIN` / `VMAP_MAX`: the seed's macros under VMAP_BBMAP_BITS. */
+export function vmapBbmapMacros(L: Layout): { VMALLOC_PAGES: bigint; VMAP_BBMAP_BITS_MIN: bigint; VMAP_BBMAP_BITS_MAX: bigint; VMAP_MIN: (x: bigint, y: bigint) => bigint; VMAP_MAX: (x: bigint, y: bigint) => bigint } {
+  const PAGE_SIZE = 1n << BigInt(L.PAGE_SHIFT);
+  return {
+    VMALLOC_PAGES: L.VMALLOC_SPACE / PAGE_SIZE,
+    VMAP_BBMAP_BITS_MIN: BigInt(L.VMAP_MAX_ALLOC) * 2n,
+    VMAP_BBMAP_BITS_MAX: BigInt(L.VMAP_BBMAP_BITS_MAX),
+    VMAP_MIN: (x, y) => (x < y ? x : y),
+    VMAP_MAX: (x, y) => (x > y ? x : y),
+  };
+}
+
+/** The seed's `VMAP_BBMAP_BITS`: VMAP_MIN(MAX, VMAP_MAX(MIN, VMALLOC_PAGES / NR_CPUS / 16)). A fix point of the table. */
+export function VMAP_BBMAP_BITS(L: Layout): bigint {
+  const { VMALLOC_PAGES, VMAP_BBMAP_BITS_MIN, VMAP_BBMAP_BITS_MAX, VMAP_MIN, VMAP_MAX } = vmapBbmapMacros(L);
+  return VMAP_MIN(VMAP_BBMAP_BITS_MAX, VMAP_MAX(VMAP_BBMAP_BITS_MIN, VMALLOC_PAGES / BigInt(L.NR_CPUS) / 16n));
+}
+
+/** `VMAP_BBMAP_BITS` (by the table's formula) and friends, by the seed's formulas (unsigned long arithmetic). */
+export function rwConsts(w: World, fns: Pick<RwFns, 'VMAP_BBMAP_BITS'>): RwConsts {
   const L = w.layout;
   const W = w.word;
   const PAGE_SIZE = 1n << BigInt(L.PAGE_SHIFT);
-  const VMALLOC_PAGES = L.VMALLOC_SPACE / PAGE_SIZE;
-  const VMAP_MAX_ALLOC = BigInt(L.VMAP_MAX_ALLOC);
-  const VMAP_BBMAP_BITS_MAX = BigInt(L.VMAP_BBMAP_BITS_MAX);
-  const VMAP_BBMAP_BITS_MIN = VMAP_MAX_ALLOC * 2n;
-  const VMAP_MIN = (x: bigint, y: bigint): bigint => (x < y ? x : y);
-  const VMAP_MAX = (x: bigint, y: bigint): bigint => (x > y ? x : y);
-  const bits = VMAP_MIN(VMAP_BBMAP_BITS_MAX, VMAP_MAX(VMAP_BBMAP_BITS_MIN, VMALLOC_PAGES / BigInt(L.NR_CPUS) / 16n));
+  const bits = fns.VMAP_BBMAP_BITS(L);
   return {
     W,
     PAGE_SHIFT: L.PAGE_SHIFT,

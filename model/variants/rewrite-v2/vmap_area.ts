@@ -124,12 +124,15 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
     yield A.search;
     let n = g.vmap_area_root.rb_node;
-    found: if (n) {
+    let overflow = false;
+    found: if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
+      overflow = true; // goto overflow;
+    } else if (n) {
       let first: VmapArea | null = null;
       do {
         const tmp = n as VmapArea;
         if (tmp.va_end >= addr) {
-          if (!first && tmp.va_start <= addr) first = tmp;
+          if (!first && g.fn.alloc_vmap_area_first(k, tmp, addr, size)) first = tmp;
           n = n.rb_left;
         } else {
           first = tmp;
@@ -150,13 +153,18 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
+        if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
+          overflow = true; // goto overflow;
+          break found;
+        }
         n = rb_next(first);
         if (n) first = n as VmapArea;
         else break found;
       }
     }
     // found:
-    if (W.add(addr, size) > vend) {
+    if (overflow || W.add(addr, size) > vend) {
+      // overflow: (the label of the F5 fix; with the 2008 checks `overflow` stays false)
       yield* spin_unlock(k, g.vmap_area_lock, A.unlock_fail);
       if (!purged) {
         noteLazyAtPurge(k);
@@ -182,6 +190,24 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     return va;
   }
 });
+
+/**
+ * Fix point: may the descent take `tmp` (an area with `tmp->va_end >= addr`) as `first`,
+ * the lowest area the request could run into? (2008: `tmp->va_start <= addr`, which
+ * ignores an area starting inside [addr, addr + size): F1.)
+ */
+export function alloc_vmap_area_first(_k: K, tmp: VmapArea, addr: bigint, _size: bigint): boolean {
+  return tmp.va_start <= addr;
+}
+
+/**
+ * Fix point: the overflow test alloc_vmap_area applies to `addr` when the search begins and
+ * after each `addr = ALIGN(first->va_end + PAGE_SIZE, align)`; true means `goto overflow`
+ * (the failure path). (2008: none; the unsigned long sums may wrap: F5.)
+ */
+export function alloc_vmap_area_overflow(_k: K, _addr: bigint, _size: bigint, _vstart: bigint): boolean {
+  return false;
+}
 
 /**
  * The 2008 failure path: `return ERR_PTR(-EBUSY);` with nothing freed, so the vmap_area
