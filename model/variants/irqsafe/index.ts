@@ -37,10 +37,10 @@ import type { Variant } from '../variant';
 import type { RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { alloc_vmap_area, free_vmap_area } from './vmap_area';
-import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area } from './lazy_purge';
+import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area } from './lazy_purge';
 import { free_vmap_block, new_vmap_block } from './vmap_block';
 import { vb_alloc, vb_free } from './vb_alloc';
-import { vm_map_ram, vm_unmap_aliases } from './vm_map_ram';
+import { vm_map_ram, vm_unmap_aliases, vm_unmap_aliases_vb_lock, vm_unmap_aliases_vb_unlock } from './vm_map_ram';
 import { pendingWork, run_workqueue } from './workqueue';
 
 /** irqsafe's function table: v2's with the functions its patch touches replaced. */
@@ -57,6 +57,10 @@ export const irqsafeFns: RwFns = {
   vb_free,
   vm_unmap_aliases,
   vm_map_ram,
+  // fix points whose 2008 statements differ in the irq patch (spin_lock_irq; F15)
+  vm_unmap_aliases_vb_lock,
+  vm_unmap_aliases_vb_unlock,
+  __purge_vmap_area_lazy_free,
 };
 
 /** The keventd hook for the runner: which works are pending, and the worker body. */

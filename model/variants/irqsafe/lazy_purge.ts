@@ -85,16 +85,24 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
     k.w.reach('purge_happened');
   }
   if (nr || force_flush) yield* flush_tlb_kernel_range(k, start.v, end.v, P.flush);
-  if (nr) {
-    yield* spin_lock_irq(k, g.vmap_area_lock, P.alock);
-    for (let p = valist.next as ListHead; p !== valist; p = p.next as ListHead) {
-      yield P.free;
-      yield* __free_vmap_area(k, p.owner as VmapArea);
-    }
-    yield* spin_unlock_irq(k, g.vmap_area_lock, P.aunlock);
-  }
+  if (nr) yield* g.fn.__purge_vmap_area_lazy_free(k, valist);
   yield* spin_unlock(k, g.purge_lock, P.unlock);
 });
+
+/**
+ * Fix point: __purge_vmap_area_lazy's closing `spin_lock(&vmap_area_lock);
+ * list_for_each_entry(va, &valist, purge_list) __free_vmap_area(va); spin_unlock(...)`
+ * (irqsafe as posted: spin_lock_irq / spin_unlock_irq, F15).
+ */
+export function* __purge_vmap_area_lazy_free(k: K, valist: ListHead): Gen {
+  const g = G(k);
+  yield* spin_lock_irq(k, g.vmap_area_lock, P.alock);
+  for (let p = valist.next as ListHead; p !== valist; p = p.next as ListHead) {
+    yield P.free;
+    yield* __free_vmap_area(k, p.owner as VmapArea);
+  }
+  yield* spin_unlock_irq(k, g.vmap_area_lock, P.aunlock);
+}
 
 /** `purge_work_fn(w)`: the work item's function, run by keventd in process context. */
 export const purge_work_fn = kfn('purge_work_fn', function* (k: K): Gen {

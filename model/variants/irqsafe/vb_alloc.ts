@@ -19,10 +19,10 @@ import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
-import { bitmap_allocate_region, bitmap_find_free_region } from '../../kernel/bitmap';
+import { bitmap_find_free_region } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';
-import { list_add, list_del_init, list_empty, list_next } from '../../kernel/list';
+import { list_add, list_next } from '../../kernel/list';
 import { radix_tree_lookup } from '../../kernel/radix_tree';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../../kernel/spinlock';
@@ -72,13 +72,12 @@ export const vb_alloc = kfn('vb_alloc', function* (k: K, size: bigint, gfp_mask:
         vb.free = c.W.sub(vb.free, 1n << BigInt(order));
         if (vb.free === 0n) {
           yield* spin_lock(k, vbq.lock, A.qlock);
-          yield A.del;
-          list_del_init(k, A.del, vb.free_list);
+          yield* g.fn.vb_free_list_del(k, vb, A.del);
           vbEvent(k, vb, VB_EV.FILL, A.del);
           k.w.reach('block_filled');
           yield* spin_unlock(k, vbq.lock, A.qunlock);
         }
-        yield* spin_unlock(k, vb.lock, A.unlock); // as posted: plain unlock, irqs stay disabled
+        yield* g.fn.vb_alloc_unlock(k, vb, flags, A.unlock); // as posted: plain unlock, irqs stay disabled (F12)
         break;
       }
       yield* spin_unlock_irqrestore(k, vb.lock, flags, A.unlock_miss);
@@ -126,9 +125,7 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   BUG_ON(k, found === null, F.bug_vb, '!vb');
   const vb = live(k, found!, F.lock);
   const flags = yield* spin_lock_irqsave(k, vb.lock, F.lock);
-  yield F.dirty_map;
-  // the return value (-EBUSY when already dirty) is ignored, as in the C
-  bitmapOp(k, F.dirty_map, () => bitmap_allocate_region(vb.dirty_map, Number(offset >> BigInt(c.PAGE_SHIFT)), order));
+  yield* g.fn.vb_free_dirty_map(k, vb, Number(offset >> BigInt(c.PAGE_SHIFT)), order, F.dirty_map);
   releasePages(k, addr, c.W.add(addr, size));
   if (!vb.dirty) {
     yield* spin_lock(k, vb.vbq.lock, F.qlock);
@@ -140,7 +137,7 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   vb.dirty = c.W.add(vb.dirty, 1n << BigInt(order));
   vbEvent(k, vb, VB_EV.DIRTY, F.dirty);
   if (vb.dirty === BigInt(c.VMAP_BBMAP_BITS)) {
-    BUG_ON(k, vb.free !== 0n || !list_empty(vb.free_list), F.bug_full, 'vb->free || !list_empty(&vb->free_list)');
+    g.fn.vb_free_bug_full(k, vb, F.bug_full);
     vbEvent(k, vb, VB_EV.DIRTY_ALL, F.bug_full);
     yield* spin_unlock_irqrestore(k, vb.lock, flags, F.unlock_full);
     yield* g.fn.free_vmap_block(k, vb);

@@ -13,66 +13,51 @@
  *                         `vm_map_ram_v2` that passes GFP_KERNEL; the hunk applied to it is
  *                         exactly "call the body with the caller's gfp_mask", re-exported here.
  */
-import { noteUnwalkedDirtyBlocks } from '../rewrite-v2/vm_map_ram';
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
-import { find_first_bit, find_next_bit, find_next_zero_bit } from '../../kernel/bitmap';
 import { in_interrupt } from '../../kernel/irq';
-import { list_next } from '../../kernel/list';
-import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock_irq, spin_unlock_irq } from '../../kernel/spinlock';
 import { G, type Ref } from '../rewrite-v2/state';
-import { bitmapOp, blockOf } from '../rewrite-v2/vb_alloc';
-import { vunmap_page_range } from '../rewrite-v2/page_range';
+import type { VmapBlock } from '../rewrite-v2/vmap_block';
+import { blockOf } from '../rewrite-v2/vb_alloc';
+import type { ListHead } from '../../kernel/list';
 
 /** `vm_map_ram(pages, count, node, prot, gfp_mask)`: v2's body, gfp_mask now the caller's. */
 export { vm_map_ram } from '../rewrite-v2/vm_map_ram';
 
 const UA = sites('vm_unmap_aliases', {
   bug: 'BUG_ON(in_interrupt())',
-  walk: 'list_for_each_entry_rcu(vb, &vbq->free, free_list)',
   lock: 'spin_lock_irq(&vb->lock)',
-  bits: 'i = find_first_bit(vb->dirty_map, ...); j = find_next_zero_bit(vb->dirty_map, VMAP_BBMAP_BITS, i)',
   unlock: 'spin_unlock_irq(&vb->lock)',
 });
 
 /**
  * Unmap outstanding lazy aliases in the vmap layer: the dirty parts of every block on
  * every possible CPU's free queue, then a sync purge that flushes everything it found.
- * for_each_possible_cpu is modelled as the simulated CPUs.
+ * The walk is v2's (the table's vm_unmap_aliases_walk); its per-block lock is this
+ * file's spin_lock_irq (the table's vm_unmap_aliases_vb_lock/_unlock).
  */
 export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const g = G(k);
-  const c = g.c;
-  const W = c.W;
+  const W = g.c.W;
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
-  let flush = 0;
-  noteUnwalkedDirtyBlocks(k);
   BUG_ON(k, in_interrupt(k), UA.bug, 'in_interrupt()');
-  for (const vbq of g.vmap_block_queue) {
-    rcu_read_lock(k);
-    for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
-      const vb = blockOf(k, p, UA.lock);
-      yield* spin_lock_irq(k, vb.lock, UA.lock);
-      yield UA.bits;
-      let i = bitmapOp(k, UA.bits, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));
-      while (i < c.VMAP_BBMAP_BITS) {
-        const j = bitmapOp(k, UA.bits, () => find_next_zero_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
-        const s = W.add(vb.va.va_start, W.u((i << c.PAGE_SHIFT) | 0));
-        const e = W.add(vb.va.va_start, W.u((j << c.PAGE_SHIFT) | 0));
-        yield* vunmap_page_range(k, s, e);
-        flush = 1;
-        if (s < start.v) start.v = s;
-        if (e > end.v) end.v = e;
-        i = j;
-        i = bitmapOp(k, UA.bits, () => find_next_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
-      }
-      yield* spin_unlock_irq(k, vb.lock, UA.unlock);
-    }
-    rcu_read_unlock(k);
-  }
+  yield* g.fn.purge_fragmented_blocks_allcpus(k);
+  const flush = yield* g.fn.vm_unmap_aliases_walk(k, start, end);
   yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
 });
+
+/** Fix point: vm_unmap_aliases' `vb` and `spin_lock_irq(&vb->lock)` (as posted; F15). */
+export function* vm_unmap_aliases_vb_lock(k: K, p: ListHead): Gen<[VmapBlock, boolean]> {
+  const vb = blockOf(k, p, UA.lock);
+  yield* spin_lock_irq(k, vb.lock, UA.lock);
+  return [vb, true];
+}
+
+/** Fix point: vm_unmap_aliases' `spin_unlock_irq(&vb->lock)`: enables irqs whatever they were (F15). */
+export function* vm_unmap_aliases_vb_unlock(k: K, vb: VmapBlock, _flags: boolean): Gen {
+  yield* spin_unlock_irq(k, vb.lock, UA.unlock);
+}

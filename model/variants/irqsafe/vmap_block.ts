@@ -113,8 +113,7 @@ export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapB
   const g = G(k);
   const flags = local_irq_save(k);
   yield* spin_lock(k, vb.vbq.lock, FB.qlock);
-  yield FB.del_free;
-  if (!list_empty(vb.free_list)) list_del(k, FB.del_free, vb.free_list);
+  yield* g.fn.free_vmap_block_del_free(k, vb, FB.del_free);
   yield FB.del_dirty;
   if (!list_empty(vb.dirty_list)) list_del(k, FB.del_dirty, vb.dirty_list);
   yield* spin_unlock(k, vb.vbq.lock, FB.qunlock);
@@ -129,7 +128,7 @@ export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapB
   vbEvent(k, vb, VB_EV.FREE, FB.call_rcu);
   yield* g.fn.free_unmap_vmap_area(k, vb.va);
   yield FB.call_rcu;
-  k.w.rcu.call_rcu(k, vb.rcu_head, 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
+  k.w.rcu.call_rcu(k, g.fn.vmap_block_rcu_head(vb), 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
   k.w.metrics.blocksFreed++;
   k.w.reach('block_freed');
 });

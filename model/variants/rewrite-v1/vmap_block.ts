@@ -17,7 +17,7 @@ import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
-import { bitmap_allocate_region, bitmap_zero } from '../../kernel/bitmap';
+import { bitmap_zero } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';
 import { INIT_LIST_HEAD, list_add, list_del, list_empty } from '../../kernel/list';
@@ -28,7 +28,7 @@ import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { VB_EV } from '../../lifecycles/vmap_block';
 import { ENOMEM, G, type Errno } from '../rewrite-v2/state';
 import { VmapBlock, addr_to_vb_idx, rcu_free_vb, vbEvent } from '../rewrite-v2/vmap_block';
-import { bitmapOp, live } from '../rewrite-v2/vb_alloc';
+import { live } from '../rewrite-v2/vb_alloc';
 import { releasePages } from '../rewrite-v2/lazy_purge';
 
 const N = sites('new_vmap_block', {
@@ -112,8 +112,7 @@ const FB = sites('free_vmap_block', {
 export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapBlock): Gen {
   const g = G(k);
   yield* spin_lock(k, vb.vbq.lock, FB.qlock);
-  yield FB.del_free;
-  if (!list_empty(vb.free_list)) list_del(k, FB.del_free, vb.free_list);
+  yield* g.fn.free_vmap_block_del_free(k, vb, FB.del_free);
   yield FB.del_dirty;
   if (!list_empty(vb.dirty_list)) list_del(k, FB.del_dirty, vb.dirty_list);
   yield* spin_unlock(k, vb.vbq.lock, FB.qunlock);
@@ -126,7 +125,7 @@ export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapB
   vbEvent(k, vb, VB_EV.FREE, FB.call_rcu);
   yield* g.fn.free_unmap_vmap_area(k, vb.va);
   yield FB.call_rcu;
-  k.w.rcu.call_rcu(k, vb.rcu_head, 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
+  k.w.rcu.call_rcu(k, g.fn.vmap_block_rcu_head(vb), 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
   k.w.metrics.blocksFreed++;
   k.w.reach('block_freed');
 });
@@ -162,9 +161,7 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   BUG_ON(k, found === null, F.bug_vb, '!vb');
   const vb = live(k, found!, F.lock);
   yield* spin_lock(k, vb.lock, F.lock);
-  yield F.dirty_map;
-  // the return value (-EBUSY when already dirty) is ignored, as in the C
-  bitmapOp(k, F.dirty_map, () => bitmap_allocate_region(vb.dirty_map, Number(offset >> BigInt(c.PAGE_SHIFT)), order));
+  yield* g.fn.vb_free_dirty_map(k, vb, Number(offset >> BigInt(c.PAGE_SHIFT)), order, F.dirty_map);
   releasePages(k, addr, c.W.add(addr, size));
   if (!vb.dirty) {
     yield* spin_lock(k, vb.vbq.lock, F.qlock);
@@ -176,7 +173,7 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   vb.dirty = c.W.add(vb.dirty, 1n << BigInt(order));
   vbEvent(k, vb, VB_EV.DIRTY, F.dirty);
   if (vb.dirty === BigInt(c.VMAP_BBMAP_BITS)) {
-    BUG_ON(k, vb.free !== 0n || !list_empty(vb.free_list), F.bug_full, 'vb->free || !list_empty(&vb->free_list)');
+    g.fn.vb_free_bug_full(k, vb, F.bug_full);
     vbEvent(k, vb, VB_EV.DIRTY_ALL, F.bug_full);
     yield* spin_unlock(k, vb.lock, F.unlock_full);
     yield* g.fn.free_vmap_block(k, vb);

@@ -9,10 +9,18 @@ import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
 import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area } from './vmap_area';
 import { __get_vm_area_node, static_va } from './vm_struct';
 import { vmap_page_range, vmap_page_range_flush } from './page_range';
-import { __purge_vmap_area_lazy, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
-import { VmapBlockQueue, free_vmap_block, new_vmap_block } from './vmap_block';
-import { vb_alloc, vb_free } from './vb_alloc';
-import { vm_map_ram_v2, vm_unmap_aliases, vm_unmap_ram } from './vm_map_ram';
+import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
+import { VmapBlockQueue, free_vmap_block, free_vmap_block_del_free, new_vmap_block, vmap_block_rcu_head } from './vmap_block';
+import { vb_alloc, vb_alloc_unlock, vb_free, vb_free_bug_full, vb_free_dirty_map, vb_free_list_del } from './vb_alloc';
+import {
+  purge_fragmented_blocks_allcpus,
+  vm_map_ram_v2,
+  vm_unmap_aliases,
+  vm_unmap_aliases_vb_lock,
+  vm_unmap_aliases_vb_unlock,
+  vm_unmap_aliases_walk,
+  vm_unmap_ram,
+} from './vm_map_ram';
 import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
 import { rewriteView } from './view';
 
@@ -42,6 +50,17 @@ export const rewriteV2Fns: RwFns = {
   VMAP_BBMAP_BITS,
   try_purge_vmap_area_lazy,
   free_unmap_vmap_area_lazy,
+  vm_unmap_aliases_walk,
+  vm_unmap_aliases_vb_lock,
+  vm_unmap_aliases_vb_unlock,
+  purge_fragmented_blocks_allcpus,
+  vb_free_list_del,
+  vb_alloc_unlock,
+  vb_free_dirty_map,
+  vb_free_bug_full,
+  free_vmap_block_del_free,
+  vmap_block_rcu_head,
+  __purge_vmap_area_lazy_free,
 };
 
 /** Build a rewrite-family variant from a function table (vmalloc_init included); `extra` adds hooks (irqsafe's keventd). */

@@ -73,6 +73,40 @@ export interface RwFns {
   try_purge_vmap_area_lazy(k: K): Gen;
   /** Fix point: free_unmap_vmap_area's `va->flags |= VM_LAZY_FREE; atomic_add(...)` (2008 order, F8). */
   free_unmap_vmap_area_lazy(k: K, va: VmapArea, s: LazyFreeSites): Gen;
+  // --- fix points of the per-CPU blocks and irqsafe's locks (fixes-b: F3, F10, F12, F14, F15, F16) ---
+  /**
+   * Fix point: vm_unmap_aliases' walk over the blocks, returning `flush` (2008: for each
+   * possible CPU, `list_for_each_entry_rcu(vb, &vbq->free, free_list)` under rcu_read_lock,
+   * unmapping each block's dirty ranges; F3 walks every block instead).
+   */
+  vm_unmap_aliases_walk(k: K, start: Ref, end: Ref): Gen<number>;
+  /**
+   * Fix point: vm_unmap_aliases' `vb = list_entry(p, ...)` and `spin_lock(&vb->lock)`
+   * (irqsafe: `spin_lock_irq`; F15). Returns the block and the saved irq state.
+   */
+  vm_unmap_aliases_vb_lock(k: K, p: ListHead): Gen<[VmapBlock, boolean]>;
+  /** Fix point: vm_unmap_aliases' `spin_unlock(&vb->lock)` (irqsafe: `spin_unlock_irq`; F15). */
+  vm_unmap_aliases_vb_unlock(k: K, vb: VmapBlock, flags: boolean): Gen;
+  /** Fix point: the start of vm_unmap_aliases, before the walk (2008: nothing; F16 frees fragmented blocks there). */
+  purge_fragmented_blocks_allcpus(k: K): Gen;
+  /** Fix point: vb_alloc's `list_del_init(&vb->free_list)` of a block that filled up, step `site` included (F10). */
+  vb_free_list_del(k: K, vb: VmapBlock, site: Site): Gen;
+  /** Fix point: vb_alloc's success-path `spin_unlock(&vb->lock)` (irqsafe keeps it plain; F12). `flags` from the lock. */
+  vb_alloc_unlock(k: K, vb: VmapBlock, flags: boolean, site: Site): Gen;
+  /** Fix point: vb_free's `bitmap_allocate_region(vb->dirty_map, offset >> PAGE_SHIFT, order)`, return ignored (F14). */
+  vb_free_dirty_map(k: K, vb: VmapBlock, bit: number, order: number, site: Site): Gen;
+  /** Fix point: vb_free's `BUG_ON(vb->free || !list_empty(&vb->free_list))` on a fully dirty block (F10). */
+  vb_free_bug_full(k: K, vb: VmapBlock, site: Site): void;
+  /** Fix point: free_vmap_block's `if (!list_empty(&vb->free_list)) list_del(&vb->free_list)`, step `site` included (F10). */
+  free_vmap_block_del_free(k: K, vb: VmapBlock, site: Site): Gen;
+  /** Fix point: where `struct vmap_block`'s rcu_head lives (2008: in a union with free_list; F10). */
+  vmap_block_rcu_head(vb: VmapBlock): ListHead;
+  /**
+   * Fix point: __purge_vmap_area_lazy's `spin_lock(&vmap_area_lock); list_for_each_entry(va,
+   * &valist, purge_list) __free_vmap_area(va); spin_unlock(&vmap_area_lock);` (irqsafe:
+   * spin_lock_irq / spin_unlock_irq; F15).
+   */
+  __purge_vmap_area_lazy_free(k: K, valist: ListHead): Gen;
 }
 
 /** The seed's derived constants for one layout. */

@@ -3,7 +3,7 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { sites, type Site } from '../../engine/site';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { BitmapOutOfBounds, bitmap_allocate_region, bitmap_find_free_region } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';
@@ -86,13 +86,12 @@ export const vb_alloc = kfn('vb_alloc', function* (k: K, size: bigint, gfp_mask:
         vb.free = c.W.sub(vb.free, 1n << BigInt(order));
         if (vb.free === 0n) {
           yield* spin_lock(k, vbq.lock, A.qlock);
-          yield A.del;
-          list_del_init(k, A.del, vb.free_list);
+          yield* g.fn.vb_free_list_del(k, vb, A.del);
           vbEvent(k, vb, VB_EV.FILL, A.del);
           k.w.reach('block_filled');
           yield* spin_unlock(k, vbq.lock, A.qunlock);
         }
-        yield* spin_unlock(k, vb.lock, A.unlock);
+        yield* g.fn.vb_alloc_unlock(k, vb, false, A.unlock);
         break;
       }
       yield* spin_unlock(k, vb.lock, A.unlock_miss);
@@ -140,9 +139,7 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   BUG_ON(k, found === null, F.bug_vb, '!vb');
   const vb = live(k, found!, F.lock);
   yield* spin_lock(k, vb.lock, F.lock);
-  yield F.dirty_map;
-  // the return value (-EBUSY when already dirty) is ignored, as in the C
-  bitmapOp(k, F.dirty_map, () => bitmap_allocate_region(vb.dirty_map, Number(offset >> BigInt(c.PAGE_SHIFT)), order));
+  yield* g.fn.vb_free_dirty_map(k, vb, Number(offset >> BigInt(c.PAGE_SHIFT)), order, F.dirty_map);
   releasePages(k, addr, c.W.add(addr, size));
   if (!vb.dirty) {
     yield* spin_lock(k, vb.vbq.lock, F.qlock);
@@ -154,9 +151,38 @@ export const vb_free = kfn('vb_free', function* (k: K, addr: bigint, size: bigin
   vb.dirty = c.W.add(vb.dirty, 1n << BigInt(order));
   vbEvent(k, vb, VB_EV.DIRTY, F.dirty);
   if (vb.dirty === BigInt(c.VMAP_BBMAP_BITS)) {
-    BUG_ON(k, vb.free !== 0n || !list_empty(vb.free_list), F.bug_full, 'vb->free || !list_empty(&vb->free_list)');
+    g.fn.vb_free_bug_full(k, vb, F.bug_full);
     vbEvent(k, vb, VB_EV.DIRTY_ALL, F.bug_full);
     yield* spin_unlock(k, vb.lock, F.unlock_full);
     yield* g.fn.free_vmap_block(k, vb);
   } else yield* spin_unlock(k, vb.lock, F.unlock);
 });
+
+/**
+ * Fix point: vb_alloc's `list_del_init(&vb->free_list)` of a block whose last free bit was
+ * just taken (2008). The caller holds vbq->lock; `site` is that statement (F10 makes it
+ * list_del_rcu).
+ */
+export function* vb_free_list_del(k: K, vb: VmapBlock, site: Site): Gen {
+  yield site;
+  list_del_init(k, site, vb.free_list);
+}
+
+/** Fix point: vb_alloc's success-path `spin_unlock(&vb->lock)` (2008: plain, also in irqsafe as posted; F12). */
+export function* vb_alloc_unlock(k: K, vb: VmapBlock, _flags: boolean, site: Site): Gen {
+  yield* spin_unlock(k, vb.lock, site);
+}
+
+/**
+ * Fix point: vb_free's `bitmap_allocate_region(vb->dirty_map, offset >> PAGE_SHIFT, order)`
+ * (2008: the return value, -EBUSY when the range is already dirty, is ignored; F14).
+ */
+export function* vb_free_dirty_map(k: K, vb: VmapBlock, bit: number, order: number, site: Site): Gen {
+  yield site;
+  bitmapOp(k, site, () => bitmap_allocate_region(vb.dirty_map, bit, order));
+}
+
+/** Fix point: vb_free's `BUG_ON(vb->free || !list_empty(&vb->free_list))` once the block is all dirty (F10). */
+export function vb_free_bug_full(k: K, vb: VmapBlock, site: Site): void {
+  BUG_ON(k, vb.free !== 0n || !list_empty(vb.free_list), site, 'vb->free || !list_empty(&vb->free_list)');
+}

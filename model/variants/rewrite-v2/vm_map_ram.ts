@@ -3,15 +3,16 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { sites, type Site } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
 import { find_first_bit, find_next_bit, find_next_zero_bit } from '../../kernel/bitmap';
-import { list_next } from '../../kernel/list';
+import { list_next, type ListHead } from '../../kernel/list';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { GFP_KERNEL } from '../../kernel/slab';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { G, type Ref } from './state';
 import { bitmapOp, blockOf } from './vb_alloc';
+import type { VmapBlock } from './vmap_block';
 import { vunmap_page_range } from './page_range';
 import { free_unmap_vmap_area_addr } from './lazy_purge';
 
@@ -29,36 +30,78 @@ const UA = sites('vm_unmap_aliases', {
  */
 export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const g = G(k);
-  const c = g.c;
-  const W = c.W;
+  const W = g.c.W;
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
+  yield* g.fn.purge_fragmented_blocks_allcpus(k);
+  const flush = yield* g.fn.vm_unmap_aliases_walk(k, start, end);
+  yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
+});
+
+/**
+ * Fix point: vm_unmap_aliases' walk (2008): for each possible CPU, under rcu_read_lock,
+ * `list_for_each_entry_rcu(vb, &vbq->free, free_list)`, and each block's dirty ranges
+ * unmapped under vb->lock. Returns `flush`. irqsafe reuses it (its lock is the table's
+ * vm_unmap_aliases_vb_lock); F3 replaces it with a walk over every block.
+ */
+export function* vm_unmap_aliases_walk(k: K, start: Ref, end: Ref): Gen<number> {
+  const g = G(k);
   let flush = 0;
   noteUnwalkedDirtyBlocks(k);
   for (const vbq of g.vmap_block_queue) {
     rcu_read_lock(k);
     for (let p = yield* list_next(k, UA.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, UA.walk, p)) {
-      const vb = blockOf(k, p, UA.lock);
-      yield* spin_lock(k, vb.lock, UA.lock);
-      yield UA.bits;
-      let i = bitmapOp(k, UA.bits, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));
-      while (i < c.VMAP_BBMAP_BITS) {
-        const j = bitmapOp(k, UA.bits, () => find_next_zero_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
-        const s = W.add(vb.va.va_start, W.u((i << c.PAGE_SHIFT) | 0));
-        const e = W.add(vb.va.va_start, W.u((j << c.PAGE_SHIFT) | 0));
-        yield* vunmap_page_range(k, s, e);
-        flush = 1;
-        if (s < start.v) start.v = s;
-        if (e > end.v) end.v = e;
-        i = j;
-        i = bitmapOp(k, UA.bits, () => find_next_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
-      }
-      yield* spin_unlock(k, vb.lock, UA.unlock);
+      const [vb, flags] = yield* g.fn.vm_unmap_aliases_vb_lock(k, p);
+      if (yield* unmapDirtyRanges(k, vb, start, end, UA.bits)) flush = 1;
+      yield* g.fn.vm_unmap_aliases_vb_unlock(k, vb, flags);
     }
     rcu_read_unlock(k);
   }
-  yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
-});
+  return flush;
+}
+
+/**
+ * The body of vm_unmap_aliases' per-block loop, under vb->lock: vunmap_page_range each run
+ * of dirty bits, widen [*start, *end) over it. Returns 1 when it unmapped anything (the
+ * C's `flush = 1`). `site` is the find_first_bit/find_next_zero_bit statement.
+ */
+export function* unmapDirtyRanges(k: K, vb: VmapBlock, start: Ref, end: Ref, site: Site): Gen<number> {
+  const c = G(k).c;
+  const W = c.W;
+  let flush = 0;
+  yield site;
+  let i = bitmapOp(k, site, () => find_first_bit(vb.dirty_map, c.VMAP_BBMAP_BITS));
+  while (i < c.VMAP_BBMAP_BITS) {
+    const j = bitmapOp(k, site, () => find_next_zero_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
+    const s = W.add(vb.va.va_start, W.u((i << c.PAGE_SHIFT) | 0));
+    const e = W.add(vb.va.va_start, W.u((j << c.PAGE_SHIFT) | 0));
+    yield* vunmap_page_range(k, s, e);
+    flush = 1;
+    if (s < start.v) start.v = s;
+    if (e > end.v) end.v = e;
+    i = j;
+    i = bitmapOp(k, site, () => find_next_bit(vb.dirty_map, c.VMAP_BBMAP_BITS, i));
+  }
+  return flush;
+}
+
+/**
+ * Fix point: vm_unmap_aliases' `vb` (list_entry of the walk's `p`) and `spin_lock(&vb->lock)`
+ * (2008 v2; irqsafe has spin_lock_irq, F15). Returns the block and the saved irq state.
+ */
+export function* vm_unmap_aliases_vb_lock(k: K, p: ListHead): Gen<[VmapBlock, boolean]> {
+  const vb = blockOf(k, p, UA.lock);
+  yield* spin_lock(k, vb.lock, UA.lock);
+  return [vb, k.cpu.irqsEnabled];
+}
+
+/** Fix point: vm_unmap_aliases' `spin_unlock(&vb->lock)` (2008 v2). */
+export function* vm_unmap_aliases_vb_unlock(k: K, vb: VmapBlock, _flags: boolean): Gen {
+  yield* spin_unlock(k, vb.lock, UA.unlock);
+}
+
+/** Fix point: the start of vm_unmap_aliases (2008: nothing; F16 frees fragmented per-CPU blocks here). */
+export function* purge_fragmented_blocks_allcpus(_k: K): Gen {}
 
 /** Ghost: a block with dirty parts that is off its vbq->free will not be walked (F3). */
 export function noteUnwalkedDirtyBlocks(k: K): void {

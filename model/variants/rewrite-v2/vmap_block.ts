@@ -159,8 +159,7 @@ const FB = sites('free_vmap_block', {
 export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapBlock): Gen {
   const g = G(k);
   yield* spin_lock(k, vb.vbq.lock, FB.qlock);
-  yield FB.del_free;
-  if (!list_empty(vb.free_list)) list_del(k, FB.del_free, vb.free_list);
+  yield* g.fn.free_vmap_block_del_free(k, vb, FB.del_free);
   yield FB.del_dirty;
   if (!list_empty(vb.dirty_list)) list_del(k, FB.del_dirty, vb.dirty_list);
   yield* spin_unlock(k, vb.vbq.lock, FB.qunlock);
@@ -174,7 +173,22 @@ export const free_vmap_block = kfn('free_vmap_block', function* (k: K, vb: VmapB
   vbEvent(k, vb, VB_EV.FREE, FB.call_rcu);
   yield* g.fn.free_unmap_vmap_area(k, vb.va);
   yield FB.call_rcu;
-  k.w.rcu.call_rcu(k, vb.rcu_head, 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
+  k.w.rcu.call_rcu(k, g.fn.vmap_block_rcu_head(vb), 'rcu_free_vb', `rcu_free_vb(vmap_block#${vb.id})`, () => rcu_free_vb(k, vb));
   k.w.metrics.blocksFreed++;
   k.w.reach('block_freed');
 });
+
+/**
+ * Fix point: free_vmap_block's `if (!list_empty(&vb->free_list)) list_del(&vb->free_list)`
+ * under vbq->lock, `site` its statement (2008; F10 drops it, the block having left the list
+ * by list_del_rcu already).
+ */
+export function* free_vmap_block_del_free(k: K, vb: VmapBlock, site: Site): Gen {
+  yield site;
+  if (!list_empty(vb.free_list)) list_del(k, site, vb.free_list);
+}
+
+/** Fix point: the storage of `vb->rcu_head` (2008: the union puts it over free_list; F10 separates them). */
+export function vmap_block_rcu_head(vb: VmapBlock): ListHead {
+  return vb.rcu_head;
+}

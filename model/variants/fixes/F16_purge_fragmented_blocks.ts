@@ -1,0 +1,177 @@
+/**
+ * F16 fix: vm_unmap_aliases frees the per-CPU blocks that no live allocation uses
+ * (`free + dirty == VMAP_BBMAP_BITS`, not already all dirty), so their KVA goes back to the
+ * allocator with the purge that follows.
+ *
+ *   --- a/mm/vmalloc.c   (rewrite v1/v2/irqsafe)
+ *   +++ b/mm/vmalloc.c
+ *   +static void purge_fragmented_blocks(int cpu)
+ *   +{
+ *   +	LIST_HEAD(purge);
+ *   +	struct vmap_block *vb, *n_vb;
+ *   +	struct vmap_block_queue *vbq = &per_cpu(vmap_block_queue, cpu);
+ *   +
+ *   +	rcu_read_lock();
+ *   +	list_for_each_entry_rcu(vb, &vbq->free, free_list) {
+ *   +		if (!(vb->free + vb->dirty == VMAP_BBMAP_BITS && vb->dirty != VMAP_BBMAP_BITS))
+ *   +			continue;
+ *   +		spin_lock(&vb->lock);
+ *   +		if (vb->free + vb->dirty == VMAP_BBMAP_BITS && vb->dirty != VMAP_BBMAP_BITS) {
+ *   +			vb->free = 0;			// no further allocs after the unlock
+ *   +			vb->dirty = VMAP_BBMAP_BITS;	// nobody purges it again
+ *   +			bitmap_fill(vb->alloc_map, VMAP_BBMAP_BITS);
+ *   +			bitmap_fill(vb->dirty_map, VMAP_BBMAP_BITS);
+ *   +			list_add_tail(&vb->purge, &purge);
+ *   +		}
+ *   +		spin_unlock(&vb->lock);
+ *   +	}
+ *   +	rcu_read_unlock();
+ *   +
+ *   +	list_for_each_entry_safe(vb, n_vb, &purge, purge) {
+ *   +		list_del(&vb->purge);
+ *   +		spin_lock(&vbq->lock);
+ *   +		list_del_init(&vb->free_list);	// list_del_rcu with F10
+ *   +		spin_unlock(&vbq->lock);
+ *   +		free_vmap_block(vb);
+ *   +	}
+ *   +}
+ *   +
+ *   +static void purge_fragmented_blocks_allcpus(void)
+ *   +{
+ *   +	int cpu;
+ *   +
+ *   +	for_each_possible_cpu(cpu)
+ *   +		purge_fragmented_blocks(cpu);
+ *   +}
+ *   @@ struct vmap_block {
+ *   +	struct list_head purge;
+ *   @@ void vm_unmap_aliases(void)
+ *   +	purge_fragmented_blocks_allcpus();
+ *   +
+ *    	for_each_possible_cpu(cpu) {
+ *
+ * A block is freed only once all of it is dirty; one that was partly used and then wholly
+ * freed stays on vbq->free holding VMAP_BLOCK_SIZE of KVA that only that CPU's vb_alloc can
+ * use, and even vm_unmap_aliases() plus a purge never gives it back. Marking it full and
+ * all dirty under vb->lock stops vb_alloc (alloc_map full) and any second purger
+ * (dirty == VMAP_BBMAP_BITS); free_vmap_block then frees its area lazily and the sync purge
+ * at the end of vm_unmap_aliases releases it. (In irqsafe both locks are taken irqsave, as
+ * the rest of the irq patch takes them.)
+ *
+ * Upstream: "mm: purge fragmented percpu vmap blocks", Nick Piggin, 2010-02-01 (commit
+ * 02b709df817c, Linux 2.6.33): purge_fragmented_blocks[_allcpus], called from the sync
+ * purge (__purge_vmap_area_lazy with sync, i.e. vm_unmap_aliases's) and from vb_alloc. Two
+ * departures, both so that this fix composes with the 2008 code without F10: the unlink
+ * from vbq->free goes after the walk (upstream does list_del_rcu inside it; with 2008's
+ * list_del_init this walker would then spin on the block it just unlinked), through the
+ * same fix point as vb_alloc's unlink (so F10 makes it list_del_rcu); and the call sits at
+ * the start of vm_unmap_aliases, the only sync purge in 2008, instead of inside
+ * __purge_vmap_area_lazy (outside purge_lock: vb->lock and the recheck serialise two
+ * purgers). The vb_alloc call of upstream is an optimisation and is left out.
+ */
+import type { Gen, K } from '../../engine/exec';
+import { sites } from '../../engine/site';
+import { set_bit, type KBitmap } from '../../kernel/bitmap';
+import { list_next } from '../../kernel/list';
+import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
+import { spin_lock, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../../kernel/spinlock';
+import type { Lock } from '../../kernel/spinlock';
+import { G } from '../rewrite-v2/state';
+import { blockOf } from '../rewrite-v2/vb_alloc';
+import { vbEvent, type VmapBlock, type VmapBlockQueue } from '../rewrite-v2/vmap_block';
+import { VB_EV } from '../../lifecycles/vmap_block';
+import type { Fix, RewriteBase } from './fix';
+
+const PF = sites('purge_fragmented_blocks', {
+  walk: 'list_for_each_entry_rcu(vb, &vbq->free, free_list)',
+  peek: 'if (!(vb->free + vb->dirty == VMAP_BBMAP_BITS && vb->dirty != VMAP_BBMAP_BITS)) continue',
+  lock: 'spin_lock(&vb->lock)',
+  mark: 'if (vb->free + vb->dirty == VMAP_BBMAP_BITS && vb->dirty != VMAP_BBMAP_BITS) { vb->free = 0; vb->dirty = VMAP_BBMAP_BITS; bitmap_fill(...); list_add_tail(&vb->purge, &purge); }',
+  unlock: 'spin_unlock(&vb->lock)',
+  qlock: 'spin_lock(&vbq->lock)',
+  del: 'list_del_init(&vb->free_list)',
+  qunlock: 'spin_unlock(&vbq->lock)',
+});
+
+/** A lock pair: plain in v1/v2, irqsave in irqsafe. */
+type Locker = { lock(k: K, l: Lock): Gen<boolean>; unlock(k: K, l: Lock, flags: boolean): Gen };
+const PLAIN: Locker = {
+  *lock(k, l) {
+    yield* spin_lock(k, l, l.cls === 'vb->lock' ? PF.lock : PF.qlock);
+    return true;
+  },
+  *unlock(k, l) {
+    yield* spin_unlock(k, l, l.cls === 'vb->lock' ? PF.unlock : PF.qunlock);
+  },
+};
+const IRQ = sites('purge_fragmented_blocks', {
+  lock: 'spin_lock_irqsave(&vb->lock, flags)',
+  unlock: 'spin_unlock_irqrestore(&vb->lock, flags)',
+  qlock: 'spin_lock_irqsave(&vbq->lock, flags)',
+  qunlock: 'spin_unlock_irqrestore(&vbq->lock, flags)',
+});
+const IRQSAVE: Locker = {
+  *lock(k, l) {
+    return yield* spin_lock_irqsave(k, l, l.cls === 'vb->lock' ? IRQ.lock : IRQ.qlock);
+  },
+  *unlock(k, l, flags) {
+    yield* spin_unlock_irqrestore(k, l, flags, l.cls === 'vb->lock' ? IRQ.unlock : IRQ.qunlock);
+  },
+};
+
+/** `bitmap_fill(map, nbits)` (lib/bitmap.c has it; the model's bitmap.ts does not). */
+function bitmap_fill(bm: KBitmap, nbits: number): void {
+  for (let i = 0; i < nbits; i++) set_bit(i, bm);
+}
+
+/** Unused and not yet all dirty: nothing live in it, nobody freeing it. */
+function fragmented(k: K, vb: VmapBlock): boolean {
+  const bits = BigInt(G(k).c.VMAP_BBMAP_BITS);
+  return vb.free + vb.dirty === bits && vb.dirty !== bits;
+}
+
+/** `purge_fragmented_blocks(cpu)`. */
+function* purge_fragmented_blocks(k: K, vbq: VmapBlockQueue, L: Locker): Gen {
+  const g = G(k);
+  const c = g.c;
+  const purge: VmapBlock[] = [];
+  rcu_read_lock(k);
+  for (let p = yield* list_next(k, PF.walk, vbq.free); p !== vbq.free; p = yield* list_next(k, PF.walk, p)) {
+    const vb = blockOf(k, p, PF.peek);
+    yield PF.peek; // lockless pre-check
+    if (!fragmented(k, vb)) continue;
+    const flags = yield* L.lock(k, vb.lock);
+    yield PF.mark;
+    if (fragmented(k, vb)) {
+      vb.free = 0n;
+      vb.dirty = BigInt(c.VMAP_BBMAP_BITS);
+      bitmap_fill(vb.alloc_map, c.VMAP_BBMAP_BITS);
+      bitmap_fill(vb.dirty_map, c.VMAP_BBMAP_BITS);
+      // the block's lifecycle: taken full (FILL) and all dirty (DIRTY_ALL) in one statement
+      vbEvent(k, vb, VB_EV.FILL, PF.mark);
+      vbEvent(k, vb, VB_EV.DIRTY_ALL, PF.mark);
+      purge.push(vb);
+    }
+    yield* L.unlock(k, vb.lock, flags);
+  }
+  rcu_read_unlock(k);
+  for (const vb of purge) {
+    const flags = yield* L.lock(k, vbq.lock);
+    yield* g.fn.vb_free_list_del(k, vb, PF.del);
+    yield* L.unlock(k, vbq.lock, flags);
+    yield* g.fn.free_vmap_block(k, vb);
+  }
+}
+
+/** Free every CPU's fragmented blocks at the start of vm_unmap_aliases. */
+export const F16: Fix = {
+  id: 'F16',
+  title: 'vm_unmap_aliases: purge_fragmented_blocks_allcpus() first: free blocks with free + dirty == VMAP_BBMAP_BITS && dirty != VMAP_BBMAP_BITS',
+  upstream: '"mm: purge fragmented percpu vmap blocks", Nick Piggin, 2010-02-01 (commit 02b709df817c, Linux 2.6.33)',
+  bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
+  patch: (base: RewriteBase) => ({
+    *purge_fragmented_blocks_allcpus(k) {
+      for (const vbq of G(k).vmap_block_queue) yield* purge_fragmented_blocks(k, vbq, base === 'irqsafe' ? IRQSAVE : PLAIN);
+    },
+  }),
+};
