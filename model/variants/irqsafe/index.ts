@@ -37,7 +37,7 @@ import type { Variant } from '../variant';
 import type { RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { alloc_vmap_area, free_vmap_area } from './vmap_area';
-import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area } from './lazy_purge';
+import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_purge_now, free_unmap_vmap_area } from './lazy_purge';
 import { free_vmap_block, new_vmap_block } from './vmap_block';
 import { vb_alloc, vb_free } from './vb_alloc';
 import { vm_map_ram, vm_unmap_aliases, vm_unmap_aliases_vb_lock, vm_unmap_aliases_vb_unlock } from './vm_map_ram';
@@ -61,6 +61,7 @@ export const irqsafeFns: RwFns = {
   vm_unmap_aliases_vb_lock,
   vm_unmap_aliases_vb_unlock,
   __purge_vmap_area_lazy_free,
+  free_unmap_purge_now,
 };
 
 /** The keventd hook for the runner: which works are pending, and the worker body. */

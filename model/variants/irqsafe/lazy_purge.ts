@@ -129,10 +129,19 @@ export const free_unmap_vmap_area = kfn('free_unmap_vmap_area', function* (k: K,
   k.w.metrics.lazyPeak = Math.max(k.w.metrics.lazyPeak, g.vmap_lazy_nr.value);
   // int vs unsigned long: a negative vmap_lazy_nr converts to a huge unsigned value.
   if (k.w.word.u(yield* atomic_read(k, g.vmap_lazy_nr, FU.read)) > g.fn.lazy_max_pages(k)) {
-    if (!in_interrupt(k)) yield* g.fn.try_purge_vmap_area_lazy(k);
+    if (g.fn.free_unmap_purge_now(k)) yield* g.fn.try_purge_vmap_area_lazy(k);
     else yield* schedule_work(k, purge_work, FU.schedule);
   }
 });
+
+/**
+ * Fix point: irqsafe's free_unmap_vmap_area decides to purge now or defer to keventd
+ * (as posted: `if (!in_interrupt())` — a caller with irqs disabled in process context purges,
+ * and the purge's TLB flush IPIs with irqs off; F17).
+ */
+export function free_unmap_purge_now(k: K): boolean {
+  return !in_interrupt(k);
+}
 
 const FI = sites('find_vmap_area', {
   lock: 'spin_lock_irqsave(&vmap_area_lock, flags)',

@@ -61,6 +61,8 @@ export const rewriteV2Fns: RwFns = {
   free_vmap_block_del_free,
   vmap_block_rcu_head,
   __purge_vmap_area_lazy_free,
+  // v2 purges from free_unmap_vmap_area unconditionally; only irqsafe's copy asks.
+  free_unmap_purge_now: () => true,
 };
 
 /** Build a rewrite-family variant from a function table (vmalloc_init included); `extra` adds hooks (irqsafe's keventd). */

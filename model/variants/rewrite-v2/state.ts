@@ -71,6 +71,8 @@ export interface RwFns {
   VMAP_BBMAP_BITS(L: Layout): bigint;
   /** Fix point: the purge free_unmap_vmap_area kicks off (2008: purge_vmap_area_lazy itself, trylock; F7). */
   try_purge_vmap_area_lazy(k: K): Gen;
+  /** Fix point (irqsafe only): purge now rather than schedule_work (as posted: `!in_interrupt()`, F17). */
+  free_unmap_purge_now(k: K): boolean;
   /** Fix point: free_unmap_vmap_area's `va->flags |= VM_LAZY_FREE; atomic_add(...)` (2008 order, F8). */
   free_unmap_vmap_area_lazy(k: K, va: VmapArea, s: LazyFreeSites): Gen;
   // --- fix points of the per-CPU blocks and irqsafe's locks (fixes-b: F3, F10, F12, F14, F15, F16) ---
