@@ -43,6 +43,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
   if (va === null) return ENOMEM;
   for (;;) {
     // retry:
+    addr = g.fn.alloc_vmap_area_retry_addr(k, addr, vstart, align);
     flags = yield* spin_lock_irqsave(k, g.vmap_area_lock, A.lock);
     // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
     yield A.search;
@@ -72,7 +73,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         if (n) first = n as VmapArea;
         else break found;
       }
-      while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+      while (g.fn.alloc_vmap_area_hits(k, addr, size, first) && W.add(addr, size) <= vend) {
         const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX

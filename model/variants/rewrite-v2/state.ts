@@ -63,6 +63,10 @@ export interface RwFns {
    * before `return ERR_PTR(-EBUSY)` (2008: nothing). `site` is the failure's statement.
    */
   alloc_vmap_area_fail(k: K, va: VmapArea, site: Site): Gen;
+  /** Fix point: the start of a retried search in alloc_vmap_area (2008: where the failed search stopped, F18). */
+  alloc_vmap_area_retry_addr(k: K, addr: bigint, vstart: bigint, align: bigint): bigint;
+  /** Fix point: the hole walk's `addr + size >= first->va_start` (2008: `>=`, F19). */
+  alloc_vmap_area_hits(k: K, addr: bigint, size: bigint, first: VmapArea): boolean;
   /** Fix point: the descent's test for `first` in alloc_vmap_area (2008: `tmp->va_start <= addr`, F1). */
   alloc_vmap_area_first(k: K, tmp: VmapArea, addr: bigint, size: bigint): boolean;
   /** Fix point: alloc_vmap_area's overflow test on `addr`, true = `goto overflow` (2008: none, F5). */

@@ -120,6 +120,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
   if (va === null) return ENOMEM;
   for (;;) {
     // retry:
+    addr = g.fn.alloc_vmap_area_retry_addr(k, addr, vstart, align);
     yield* spin_lock(k, g.vmap_area_lock, A.lock);
     // The descent and the hole walk run under vmap_area_lock and read only the tree: one step.
     yield A.search;
@@ -149,7 +150,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
         if (n) first = n as VmapArea;
         else break found;
       }
-      while (W.add(addr, size) >= first.va_start && W.add(addr, size) <= vend) {
+      while (g.fn.alloc_vmap_area_hits(k, addr, size, first) && W.add(addr, size) <= vend) {
         const before = addr;
         addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
@@ -190,6 +191,23 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
     return va;
   }
 });
+
+/**
+ * Fix point: where a retried search starts. 2008: `addr = ALIGN(vstart, align)` sits before
+ * `retry:`, so the retry after the purge resumes from the address where the first search
+ * failed — by then near `vend` — and misses the space the purge freed below it (F18).
+ */
+export function alloc_vmap_area_retry_addr(_k: K, addr: bigint, _vstart: bigint, _align: bigint): bigint {
+  return addr;
+}
+
+/**
+ * Fix point: the hole walk's test that the request runs into `first`. 2008:
+ * `addr + size >= first->va_start`, which rejects a hole that fits exactly (F19).
+ */
+export function alloc_vmap_area_hits(k: K, addr: bigint, size: bigint, first: VmapArea): boolean {
+  return k.w.word.add(addr, size) >= first.va_start;
+}
 
 /**
  * Fix point: may the descent take `tmp` (an area with `tmp->va_end >= addr`) as `first`,
