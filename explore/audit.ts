@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
 import { parseVariantName, variantByName } from '../model/variants/registry';
-import { findingById } from '../model/variants/findings';
+import { FINDINGS, findingById } from '../model/variants/findings';
 import { LifecycleCoverage } from '../model/lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../model/lifecycles/index';
 import type { Scenario } from '../model/engine/program';
@@ -197,12 +197,19 @@ function reportUnexplained(r: AuditResult, v: Variant, c: Campaign, property: st
   const ce = buildCounterexample(on, c, property, shrunk, { strategy: 'fast-check', seed: c.seed, path: found?.path ?? '' });
   const ids = ce?.findings ?? [];
   const where = ex.variant === v.name ? v.name : `${v.name} with its recorded findings removed (${ex.variant})`;
+  // No single experiment removes it: are all known findings together enough (a joint cause)?
+  const joint = ids.length === 0 && !explainer(ex.variant, FINDINGS.map((f) => f.id)).survives(c, property, shrunk);
   r.failures.push({
     variant: v.name,
     campaign: c.name,
     property,
-    kind: ids.length === 0 ? 'unclassified' : 'unexpected-finding',
-    detail: ids.length === 0 ? `${property} broke on ${where} and no fix or contract explains it: a new finding` : `${property} broke on ${where}: finding ${ids.join(', ')} is not recorded for ${v.name} / ${c.name}`,
+    kind: ids.length === 0 && !joint ? 'unclassified' : 'unexpected-finding',
+    detail:
+      ids.length > 0
+        ? `${property} broke on ${where}: finding ${ids.join(', ')} is not recorded for ${v.name} / ${c.name}`
+        : joint
+          ? `${property} broke on ${where}: removed only by several known fixes/contracts together, none recorded here; run 'vmapcheck discover --variant ${v.name} --campaign ${c.name} --write'`
+          : `${property} broke on ${where} and no fix or contract explains it: a new finding`,
     ...(ids.length > 0 ? { finding: ids[0]! } : {}),
     ...(ce ? { counterexample: ce } : {}),
   });
