@@ -137,6 +137,13 @@ export function shrinkConsumer<O>(t: SearchTarget<O>, s: CScenario<O>, property:
       }
     }
   }
+  // Drop trailing CPUs whose programs shrank to nothing (and their schedule entries).
+  while (s.programs.length > 1 && s.programs.at(-1)!.length === 0) {
+    const cpu = s.programs.length - 1;
+    const c: CScenario<O> = { programs: s.programs.slice(0, -1), schedule: s.schedule.filter((x) => x.cpu !== cpu) };
+    if (!fails(c)) break;
+    s = c;
+  }
   // Re-record the schedule as executed (drops entries that no longer apply).
   const final = t.run(s);
   return { scenario: { ...s, schedule: final.executed }, tries };
