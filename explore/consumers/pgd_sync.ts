@@ -46,7 +46,7 @@ const EXIT_SYNC: readonly (readonly PgdOp[])[] = [
   [{ id: 3, op: 'xen_area', pages: 1 }, { id: 5, op: 'vmalloc_sync_all' }],
 ];
 
-const base = { handmade: [FORK_VS_AREA, EXIT_SYNC], cpus: 2, maxOps: 4, runs: 300, depth: 2, k: 80, PREEMPT: true, faultPath: 'i386' as const };
+const base = { handmade: [FORK_VS_AREA, EXIT_SYNC], cpus: 2, maxOps: 4, runs: 200, depth: 2, k: 80, PREEMPT: true, faultPath: 'i386' as const };
 
 /** The named campaigns. */
 export const PGD_CAMPAIGNS: readonly PgdCampaign[] = [

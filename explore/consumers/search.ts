@@ -194,3 +194,14 @@ export function searchCampaign<O>(t: SearchTarget<O>, props: readonly string[], 
   for (const p of props) holds[p] = !found.has(p);
   return { runs, holds, counterexamples: [...found.values()] };
 }
+
+/** One line per cell and one per counterexample, for reports and logs. */
+export function auditLines<O>(a: ConsumerAudit<O>): string[] {
+  const out: string[] = [];
+  for (const c of a.cells) {
+    const broken = a.properties.filter((p) => !c.holds[p]);
+    out.push(`${a.consumer} ${c.variant} ${c.version} ${c.campaign}: ${c.runs} runs, ${broken.length === 0 ? 'all hold' : `violated: ${broken.join(', ')}`}`);
+    for (const x of c.counterexamples) out.push(`  ${x.property}: ${x.ops.join(' | ')}; ${x.switches} switches; ${x.message}`);
+  }
+  return out;
+}

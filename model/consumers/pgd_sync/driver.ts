@@ -13,6 +13,7 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import type { World } from '../../engine/world';
+import type { Site } from '../../engine/site';
 import { Context, type Cpu } from '../../kernel/cpu';
 import { KernelPanic } from '../../kernel/assert';
 import type { Variant } from '../../variants/variant';
@@ -126,6 +127,8 @@ export function drive(o: DriveOptions): DriveResult {
     idle.stack.push(ctx);
     idle.done = false;
   };
+  // The statement each context will execute at its next step (for the trace).
+  const pending = new Map<Context, Site>();
   let ending: CEnding = 'done';
   try {
     for (;;) {
@@ -153,6 +156,8 @@ export function drive(o: DriveOptions): DriveResult {
       record({ t: 'run', cpu: c.id, n: 1 });
       const ctx = c.top;
       w.stepNo++;
+      const site = pending.get(ctx);
+      if (site !== undefined) w.trace.push({ t: 'step', i: w.stepNo, cpu: c.id, ctx: ctx.kind, site: site.id, irqs: c.irqsEnabled });
       if (++ctx.callSteps > maxCall && ctx.call !== null) {
         ending = 'livelock';
         w.reportGlobal('no_livelock', 'livelock', c.id, `${ctx.call} did not finish within ${maxCall} steps`, ctx.frames.at(-1) ?? '');
@@ -161,7 +166,9 @@ export function drive(o: DriveOptions): DriveResult {
       w.current = c.id;
       const r = ctx.gen.next();
       w.current = -1;
+      if (!r.done) pending.set(ctx, r.value);
       if (r.done) {
+        pending.delete(ctx);
         c.stack.pop();
         if (c.stack.length === 0) {
           c.done = true;

@@ -38,6 +38,8 @@ export interface XenConfig {
   readonly caller: PinCaller;
   /** Layout name (default 'tiny'). */
   readonly layout?: string;
+  /** Record the world's trace (locks, TLB events, violations). */
+  readonly trace?: boolean;
 }
 
 /** Short text of an op. */
@@ -84,7 +86,7 @@ export interface XenWatch {
 /** Run one scenario. */
 export function runXen(scn: XenScenario, cfg: XenConfig, watch: (w: World) => XenWatch, opts: { chooser?: CChooser; maxSteps?: number } = {}): XenRun {
   const variant = variantByName(cfg.variant);
-  const w = new World({ layout: LAYOUTS[cfg.layout ?? 'tiny']!, cpus: Math.max(1, scn.programs.length) });
+  const w = new World({ layout: LAYOUTS[cfg.layout ?? 'tiny']!, cpus: Math.max(1, scn.programs.length), trace: cfg.trace ?? false });
   variant.init(w);
   const watcher = watch(w);
   const maps = new Map<number, Mapping>();
