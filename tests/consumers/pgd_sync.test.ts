@@ -99,3 +99,26 @@ describe('auditPgdSync', () => {
     expect(a.cells[2]!.holds).toEqual({ pgd_levels_present: true, sync_all_covers_pgds: true, pgd_list_consistent: true, no_refused_atomic_fault: true });
   });
 });
+
+describe('preemption (CONFIG_PREEMPT=y)', () => {
+  const programs = [[{ id: 1, op: 'fork' }, { id: 2, op: 'xen_area', pages: 1 }]] as PgdOp[][];
+  const at = (n: number): CChoice[] => [{ t: 'run', cpu: 0, n }, { t: 'ev', cpu: 0, kind: 'preempt', pick: 1 }, { t: 'run', cpu: 0, n: 1000 }];
+  const evs = (n: number, c: PgdConfig): number => replayPgd({ programs, schedule: at(n) }, c).executed.filter((x) => x.t === 'ev').length;
+  it('switches address space only where the preempt count is 0: never inside lock_vm_area/unlock_vm_area', () => {
+    const posted = cfg({ version: 'posted' });
+    const r = replayPgd({ programs, schedule: [] }, posted);
+    const total = r.steps;
+    let applied = 0;
+    let refused = 0;
+    for (let n = 1; n < total; n++) (evs(n, posted) ? applied++ : refused++);
+    expect(applied).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+    // and never applied without CONFIG_PREEMPT
+    for (let n = 1; n < total; n++) expect(evs(n, cfg({ version: 'posted', PREEMPT: false }))).toBe(0);
+  });
+  it('as posted (lock_vm_area) the hypercall sees the area wherever the preemption lands', () => {
+    const posted = cfg({ version: 'posted' });
+    const total = replayPgd({ programs, schedule: [] }, posted).steps;
+    for (let n = 1; n < total; n++) expect(props({ programs, schedule: at(n) }, posted)).toEqual([]);
+  });
+});

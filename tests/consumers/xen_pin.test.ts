@@ -74,3 +74,10 @@ describe('auditXenPin', () => {
     for (const cx of v2!.counterexamples) expect(replayXen(cx.scenario, { variant: 'rewrite-v2', caller: 'unaliased' }).world.violations.some((v) => v.property === cx.property)).toBe(true);
   });
 });
+
+describe('determinism', () => {
+  it('the same seed and config give the same audit, byte for byte', () => {
+    const once = (): string => JSON.stringify(auditXenPin({ variants: ['rewrite-v2'], callers: ['no-unmap'], campaigns: ['xen-pin-2cpu'], scale: 0.05 }), (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    expect(once()).toBe(once());
+  });
+});
