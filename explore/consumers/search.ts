@@ -185,7 +185,8 @@ export function searchCampaign<O>(t: SearchTarget<O>, props: readonly string[], 
         message: violationLine(vv),
         scenario: sh.scenario,
         ops: sh.scenario.programs.map((prog, cpu) => `cpu${cpu}: ${prog.map((x) => t.opText(x)).join('; ')}`),
-        switches: switchesOf(sh.scenario.schedule),
+        // steps of CPUs with empty programs (their exit) are not switches a reader cares about
+        switches: switchesOf(sh.scenario.schedule.filter((x) => (sh.scenario.programs[x.cpu]?.length ?? 0) > 0 || x.t === 'ev')),
         runs: runs + sh.tries,
       });
     }
