@@ -31,6 +31,8 @@ export interface PgdCampaign {
   /** PCT depth and step estimate. */
   readonly depth: number;
   readonly k: number;
+  /** Op kinds of the random programs (default: all). */
+  readonly kinds?: readonly PgdOp['op'][];
   /** Hand-made program sets, run at every cut point before the random programs. */
   readonly handmade?: readonly (readonly (readonly PgdOp[])[])[];
 }
@@ -39,6 +41,12 @@ export interface PgdCampaign {
 const FORK_VS_AREA: readonly (readonly PgdOp[])[] = [
   [{ id: 1, op: 'fork' }, { id: 3, op: 'switch_mm', h: 1 }, { id: 4, op: 'xen_use', h: 2 }],
   [{ id: 2, op: 'xen_area', pages: 1 }],
+];
+/** Two CPUs each map an area and sync, the third syncs: insync/start written concurrently. */
+const SYNC_VS_SYNC: readonly (readonly PgdOp[])[] = [
+  [{ id: 1, op: 'vmalloc', pages: 3 }, { id: 4, op: 'vmalloc_sync_all' }],
+  [{ id: 2, op: 'xen_area', pages: 2 }, { id: 5, op: 'vmalloc_sync_all' }],
+  [{ id: 3, op: 'vmalloc_sync_all' }, { id: 6, op: 'xen_use', h: 2 }],
 ];
 /** A pgd freed into the cache, then vmalloc_sync_all and a new fork reusing it. */
 const EXIT_SYNC: readonly (readonly PgdOp[])[] = [
@@ -53,6 +61,16 @@ export const PGD_CAMPAIGNS: readonly PgdCampaign[] = [
   { ...base, name: 'pgd-nonpae', description: 'i386 non-PAE, CONFIG_PREEMPT=y, 2 CPUs: fork/exit races against alloc_vm_area and vmalloc_sync_all', mode: 'non-pae', seed: 1101 },
   { ...base, name: 'pgd-pae-shared', description: 'PAE with SHARED_KERNEL_PMD (bare hardware), CONFIG_PREEMPT=y, 2 CPUs', mode: 'pae-shared', seed: 1102 },
   { ...base, name: 'pgd-pae-unshared', description: 'PAE with the kernel pmd unshared (Xen), CONFIG_PREEMPT=y, 2 CPUs', mode: 'pae-unshared', seed: 1103 },
+  {
+    ...base,
+    name: 'pgd-sync-vs-sync',
+    description: "non-PAE, 3 CPUs, no fork/exit: concurrent vmalloc_sync_all calls racing on insync and start (the seed's \"aren't problematic\" claim)",
+    mode: 'non-pae',
+    cpus: 3,
+    seed: 1106,
+    kinds: ['vmalloc', 'vmalloc', 'xen_area', 'xen_use', 'vmalloc_sync_all', 'vmalloc_sync_all', 'switch_mm'],
+    handmade: [SYNC_VS_SYNC],
+  },
   { ...base, name: 'pgd-objection-preempt', description: "non-PAE, CONFIG_PREEMPT=y, the fault handler in the review's assumed order (in_atomic() first), 1 CPU", mode: 'non-pae', faultPath: 'objection', cpus: 1, seed: 1104, handmade: [] },
   { ...base, name: 'pgd-objection-nopreempt', description: "as pgd-objection-preempt with CONFIG_PREEMPT=n (preempt_disable is a barrier)", mode: 'non-pae', faultPath: 'objection', PREEMPT: false, cpus: 1, seed: 1105, handmade: [] },
 ];
@@ -74,7 +92,8 @@ export function randomPgdPrograms(c: PgdCampaign, rng: () => number): PgdOp[][] 
   const pickOf = (xs: number[]): number | null => (xs.length === 0 ? null : xs[int(xs.length)]!);
   for (let id = 1; id <= n; id++) {
     const cpu = int(c.cpus);
-    const kind = KINDS[int(KINDS.length)]!;
+    const kinds = c.kinds ?? KINDS;
+    const kind = kinds[int(kinds.length)]!;
     let o: PgdOp | null = null;
     if (kind === 'fork') (o = { id, op: kind }), mms.push(id);
     else if (kind === 'exit' || kind === 'switch_mm') {

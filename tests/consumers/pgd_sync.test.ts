@@ -122,3 +122,17 @@ describe('preemption (CONFIG_PREEMPT=y)', () => {
     for (let n = 1; n < total; n++) expect(props({ programs, schedule: at(n) }, posted)).toEqual([]);
   });
 });
+
+describe("the seed's claim: races on insync and start aren't problematic", () => {
+  it('holds between concurrent vmalloc_sync_all calls (no fork): every cut point of the hand-made program and random 3-CPU programs', () => {
+    const a = auditPgdSync({ variants: ['rewrite-v2'], campaigns: ['pgd-sync-vs-sync'], scale: 0.2 });
+    for (const c of a.cells) expect(Object.values(c.holds).every(Boolean)).toBe(true);
+  });
+  it('does not hold against pgd_ctor: insync keeps a later vmalloc_sync_all from repairing the pgd that missed the walk', () => {
+    const programs = [[{ id: 1, op: 'fork' }, { id: 3, op: 'vmalloc_sync_all' }, { id: 4, op: 'switch_mm', h: 1 }, { id: 5, op: 'xen_use', h: 2 }], [{ id: 2, op: 'xen_area', pages: 1 }]] as PgdOp[][];
+    const r = replayPgd({ programs, schedule: cut(4) }, cfg({}));
+    const msgs = r.world.violations.map((v) => `${v.property}: ${v.splat.message}`);
+    expect(msgs.some((m) => m.startsWith('pgd_levels_present'))).toBe(true);
+    expect(r.world.violations.length).toBeGreaterThan(0);
+  });
+});
