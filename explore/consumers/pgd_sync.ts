@@ -67,6 +67,7 @@ export const PGD_CAMPAIGNS: readonly PgdCampaign[] = [
     description: "non-PAE, 3 CPUs, no fork/exit: concurrent vmalloc_sync_all calls racing on insync and start (the seed's \"aren't problematic\" claim)",
     mode: 'non-pae',
     cpus: 3,
+    runs: 100,
     seed: 1106,
     kinds: ['vmalloc', 'vmalloc', 'xen_area', 'xen_use', 'vmalloc_sync_all', 'vmalloc_sync_all', 'switch_mm'],
     handmade: [SYNC_VS_SYNC],
