@@ -151,16 +151,16 @@ export interface PgdAuditOptions {
 }
 
 /** Audit the pgd_sync consumer: every variant × version × campaign. */
-export function auditPgdSync(opts: PgdAuditOptions = {}): ConsumerAudit<PgdOp> {
+export function auditPgdSync(opts: PgdAuditOptions = {}): ConsumerAudit<PgdOp, PgdConfig> {
   const variants = opts.variants ?? VARIANTS.map((v) => v.name);
   const camps = PGD_CAMPAIGNS.filter((c) => opts.campaigns === undefined || opts.campaigns.includes(c.name));
-  const cells: ConsumerCell<PgdOp>[] = [];
+  const cells: ConsumerCell<PgdOp, PgdConfig>[] = [];
   for (const variant of variants)
     for (const version of PGD_VERSIONS)
       for (const c of camps) {
         const cfg = pgdConfig(c, variant, version);
         const r = searchCampaign(target(c, cfg), PGD_SYNC_PROPERTIES, { seed: c.seed, runs: Math.max(1, Math.round(c.runs * (opts.scale ?? 1))), cpus: c.cpus, depth: c.depth, k: c.k, handmade: c.handmade });
-        cells.push({ variant, version, campaign: c.name, ...r });
+        cells.push({ config: cfg, variant, version, campaign: c.name, ...r });
       }
   return { consumer: 'pgd_sync', properties: PGD_SYNC_PROPERTIES, cells };
 }

@@ -43,7 +43,9 @@ export interface ConsumerCounterexample<O> {
 }
 
 /** One cell of a consumer audit: a vmap variant × a consumer version × a campaign. */
-export interface ConsumerCell<O> {
+export interface ConsumerCell<O, C = unknown> {
+  /** The run configuration: with a counterexample's scenario, all its replay function needs. */
+  readonly config: C;
   readonly variant: string;
   readonly version: string;
   readonly campaign: string;
@@ -54,10 +56,10 @@ export interface ConsumerCell<O> {
 }
 
 /** A consumer's audit: every cell. */
-export interface ConsumerAudit<O> {
+export interface ConsumerAudit<O, C = unknown> {
   readonly consumer: string;
   readonly properties: readonly string[];
-  readonly cells: readonly ConsumerCell<O>[];
+  readonly cells: readonly ConsumerCell<O, C>[];
 }
 
 /** Number of CPU switches and events of a schedule. */
@@ -197,7 +199,7 @@ export function searchCampaign<O>(t: SearchTarget<O>, props: readonly string[], 
 }
 
 /** One line per cell and one per counterexample, for reports and logs. */
-export function auditLines<O>(a: ConsumerAudit<O>): string[] {
+export function auditLines<O, C>(a: ConsumerAudit<O, C>): string[] {
   const out: string[] = [];
   for (const c of a.cells) {
     const broken = a.properties.filter((p) => !c.holds[p]);

@@ -113,16 +113,16 @@ export interface XenAuditOptions {
 }
 
 /** Audit the xen_pin consumer: every variant × caller × campaign. */
-export function auditXenPin(opts: XenAuditOptions = {}): ConsumerAudit<XenOp> {
+export function auditXenPin(opts: XenAuditOptions = {}): ConsumerAudit<XenOp, XenConfig> {
   const variants = opts.variants ?? VARIANTS.map((v) => v.name);
   const camps = XEN_CAMPAIGNS.filter((c) => opts.campaigns === undefined || opts.campaigns.includes(c.name));
-  const cells: ConsumerCell<XenOp>[] = [];
+  const cells: ConsumerCell<XenOp, XenConfig>[] = [];
   for (const variant of variants)
     for (const caller of opts.callers ?? XEN_CALLERS)
       for (const c of camps) {
         const cfg: XenConfig = { variant, caller, layout: c.layout };
         const r = searchCampaign(target(c, cfg), XEN_PIN_PROPERTIES, { seed: c.seed, runs: Math.max(1, Math.round(c.runs * (opts.scale ?? 1))), cpus: c.cpus, depth: c.depth, k: c.k, handmade: c.handmade, maxCut: 40 });
-        cells.push({ variant, version: caller, campaign: c.name, ...r });
+        cells.push({ config: cfg, variant, version: caller, campaign: c.name, ...r });
       }
   return { consumer: 'xen_pin', properties: XEN_PIN_PROPERTIES, cells };
 }

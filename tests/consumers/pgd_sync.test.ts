@@ -93,7 +93,8 @@ describe('auditPgdSync', () => {
     const fixedUnshared = a.cells[3]!;
     expect(fixedUnshared.holds.pgd_levels_present).toBe(false);
     for (const cx of fixedUnshared.counterexamples) {
-      const r = replayPgd(cx.scenario, { variant: 'vanilla', mode: 'pae-unshared', PREEMPT: true, faultPath: 'i386', version: 'fixed' });
+      expect(fixedUnshared.config).toEqual({ variant: 'vanilla', mode: 'pae-unshared', PREEMPT: true, faultPath: 'i386', version: 'fixed' });
+      const r = replayPgd(cx.scenario, fixedUnshared.config);
       expect(r.world.violations.some((v) => v.property === cx.property)).toBe(true);
     }
     expect(a.cells[2]!.holds).toEqual({ pgd_levels_present: true, sync_all_covers_pgds: true, pgd_list_consistent: true, no_refused_atomic_fault: true });

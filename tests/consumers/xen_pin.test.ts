@@ -71,7 +71,7 @@ describe('auditXenPin', () => {
     const [van, v2] = a.cells;
     expect(van!.holds).toEqual({ pin_never_refused: true, pin_lazy_pte: true, pinned_no_writable_alias: true });
     expect(v2!.holds.pin_lazy_pte).toBe(false);
-    for (const cx of v2!.counterexamples) expect(replayXen(cx.scenario, { variant: 'rewrite-v2', caller: 'unaliased' }).world.violations.some((v) => v.property === cx.property)).toBe(true);
+    for (const cx of v2!.counterexamples) expect(replayXen(cx.scenario, v2!.config).world.violations.some((v) => v.property === cx.property)).toBe(true);
   });
 });
 
