@@ -9,7 +9,9 @@
  * `npx tsx bench/js_exceptions.bench.ts 10`.
  */
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGNS } from '../../explore/campaigns';
+import { CAMPAIGNS, campaignByName } from '../../explore/campaigns';
+import { runScenario } from '../../explore/check';
+import type { Scenario } from '../../model/engine/program';
 import { sweepForExceptions } from '../../explore/exception_sweep';
 import { VARIANTS } from '../../model/variants/registry';
 import { HarnessInputError, validateOp } from '../../model/engine/harness';
@@ -33,5 +35,29 @@ describe('inputs outside the API are harness errors, not kernel results', () => 
     expect(() => run({ programs: [[{ id: 1, op: 'vm_map_ram', pages: 0 }]], schedule: [] }, { variant: rewriteV2, layout: TINY, cpus: 1 })).toThrow(/vm_map_ram needs a count of 1/);
     expect(() => validateOp({ id: 2, op: 'vm_unmap_ram_count', h: 1, count: 0 })).toThrow(HarnessInputError);
     expect(() => validateOp({ id: 3, op: 'vm_map_ram', pages: 1 })).not.toThrow();
+  });
+});
+
+describe('where the C dereferences NULL, the model oopses', () => {
+  // PCT seed 7, rewrite-v2/tiny-2cpu run 80067 (its executed schedule): after the static-va
+  // race (F9) remove_vm_area finds VM_VM_AREA on a va whose private was never stored. This
+  // used to die with "TypeError: Cannot read properties of null (reading 'freed')".
+  const RUN_80067: Scenario = {
+    programs: [
+      [{ id: 6, op: 'vmap', pages: 1 }, { id: 8, op: 'vmalloc', pages: 1 }],
+      [{ id: 2, op: 'vm_unmap_aliases' }, { id: 3, op: 'vmap', pages: 2 }, { id: 4, op: 'vm_map_ram', pages: 4 }, { id: 7, op: 'vmalloc', pages: 5 }, { id: 9, op: 'vm_map_ram', pages: 1 }],
+    ],
+    schedule: [
+      { t: 'run', cpu: 1, n: 16 }, { t: 'run', cpu: 0, n: 29 }, { t: 'run', cpu: 1, n: 48 }, { t: 'spec', cpu: 0, pick: 57 }, { t: 'run', cpu: 1, n: 18 }, { t: 'run', cpu: 0, n: 8 },
+    ],
+    faults: [],
+  };
+  it('remove_vm_area with a NULL va->private is an oops at vm->size -= PAGE_SIZE', () => {
+    const o = runScenario(rewriteV2, campaignByName('tiny-2cpu'), RUN_80067);
+    const v = o.violations.find((x) => x.property === 'no_oops');
+    expect(v?.splat.fn).toBe('remove_vm_area');
+    expect(v?.splat.stmt).toBe('vm->size -= PAGE_SIZE');
+    expect(v?.splat.message).toMatch(/NULL pointer dereference at vm->size \(va->private of vmap_area#\d+ is NULL\)/);
+    expect(o.result.ending).toBe('panic');
   });
 });
