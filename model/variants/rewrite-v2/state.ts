@@ -180,8 +180,6 @@ export class Rw {
   readonly static_va: VaSlot = { v: null };
   /** irqsafe: `static DECLARE_WORK(purge_work, purge_work_fn)` pending flag. */
   purge_work_pending = false;
-  /** Ghost: ids of areas lazily freed when an allocation's purge-and-retry began. */
-  readonly ghostPurgeStart = new Map<K['ctx'], Set<number>>();
   constructor(
     readonly c: RwConsts,
     readonly fn: RwFns,
