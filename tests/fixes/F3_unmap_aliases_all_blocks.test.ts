@@ -5,12 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGNS } from '../../explore/campaigns';
+import { variantByName } from '../../model/variants/registry';
 import { counterexamplesOf, newlyBroken, reproducesOn } from '../support/fix_check';
 
 const RUNS = 30;
 
 describe('F3: vm_unmap_aliases walks vmap_block_tree', () => {
   const ces = counterexamplesOf('F3');
+  it('F3, F10, F12, F14, F15 and F16 compose with each other and with every other fix (<base>-fixed)', () => {
+    for (const b of ['rewrite-v1', 'rewrite-v2', 'irqsafe']) expect(variantByName(`${b}-fixed`).name).toBe(`${b}-fixed`);
+    expect(variantByName('irqsafe+F3+F10+F12+F14+F15+F16').name).toBe('irqsafe+F3+F10+F12+F14+F15+F16');
+  });
   it('has committed counterexamples', () => expect(ces.length).toBeGreaterThan(0));
   it.each(ces)('%s reproduces on its base and not with F3 alone', (_f, ce) => {
     expect(reproducesOn(ce, ce.variant)).toBe(true);
