@@ -15,6 +15,7 @@ import { F9 } from './F9_static_va';
 import { F3 } from './F3_unmap_aliases_all_blocks';
 import { F10 } from './F10_list_del_rcu';
 import { F12 } from './F12_vb_alloc_irqrestore';
+import { F14 } from './F14_assert_misuse';
 import { F15 } from './F15_irqsave_purge_unmap_aliases';
 import { F16 } from './F16_purge_fragmented_blocks';
 import { F17 } from './F17_defer_purge_irqs_off';
@@ -25,7 +26,7 @@ export type { Fix, RewriteBase } from './fix';
 export { REWRITE_BASES, applyFixes, FixCompositionError } from './fix';
 
 /** Every fix, in finding order. */
-export const FIXES: readonly Fix[] = [F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F12, F15, F16, F17, F18, F19];
+export const FIXES: readonly Fix[] = [F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F12, F14, F15, F16, F17, F18, F19];
 
 /** Numeric order of finding ids (F2 < F10). */
 export function byFindingId(a: { id: string }, b: { id: string }): number {

@@ -51,7 +51,6 @@ import { fls } from '../../kernel/bitops';
 import type { Variant } from '../variant';
 import { G, type RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
-import { free_unmap_vmap_area_addr } from '../rewrite-v2/lazy_purge';
 import { countSize } from '../rewrite-v2/vm_map_ram';
 import { free_vmap_block, new_vmap_block, vb_free } from './vmap_block';
 
@@ -85,7 +84,7 @@ export const vm_unmap_ram = kfn('vm_unmap_ram', function* (k: K, mem: bigint, co
   );
   // debug_check_no_locks_freed(mem, size): the model has no lock objects in mapped memory.
   if (count <= c.VMAP_MAX_ALLOC) yield* g.fn.vb_free(k, mem, size);
-  else yield* free_unmap_vmap_area_addr(k, addr);
+  else yield* g.fn.vm_unmap_ram_free_area(k, addr);
 });
 
 /** v1's function table: v2's with the functions that differ between the postings replaced. */

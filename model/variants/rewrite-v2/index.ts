@@ -7,7 +7,7 @@ import type { World } from '../../engine/world';
 import type { Variant } from '../variant';
 import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
 import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area, alloc_vmap_area_hits, alloc_vmap_area_retry_addr } from './vmap_area';
-import { __get_vm_area_node, static_va } from './vm_struct';
+import { __get_vm_area_node, remove_vm_area_untag, static_va } from './vm_struct';
 import { vmap_page_range, vmap_page_range_flush } from './page_range';
 import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
 import { VmapBlockQueue, free_vmap_block, free_vmap_block_del_free, new_vmap_block, vmap_block_rcu_head } from './vmap_block';
@@ -20,6 +20,7 @@ import {
   vm_unmap_aliases_vb_unlock,
   vm_unmap_aliases_walk,
   vm_unmap_ram,
+  vm_unmap_ram_free_area,
 } from './vm_map_ram';
 import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
 import { rewriteView } from './view';
@@ -65,6 +66,8 @@ export const rewriteV2Fns: RwFns = {
   __purge_vmap_area_lazy_free,
   // v2 purges from free_unmap_vmap_area unconditionally; only irqsafe's copy asks.
   free_unmap_purge_now: () => true,
+  remove_vm_area_untag,
+  vm_unmap_ram_free_area,
 };
 
 /** Build a rewrite-family variant from a function table (vmalloc_init included); `extra` adds hooks (irqsafe's keventd). */

@@ -113,6 +113,10 @@ export interface RwFns {
    * spin_lock_irq / spin_unlock_irq; F15).
    */
   __purge_vmap_area_lazy_free(k: K, valist: ListHead): Gen;
+  /** Fix point: remove_vm_area, before free_unmap_vmap_area(va) (2008: nothing; F14 clears VM_VM_AREA). */
+  remove_vm_area_untag(k: K, va: VmapArea): Gen;
+  /** Fix point: vm_unmap_ram's `free_unmap_vmap_area_addr(addr)` when count > VMAP_MAX_ALLOC (F14). */
+  vm_unmap_ram_free_area(k: K, addr: bigint): Gen;
 }
 
 /** The seed's derived constants for one layout. */

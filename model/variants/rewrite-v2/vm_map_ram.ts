@@ -137,7 +137,7 @@ export const vm_unmap_ram = kfn('vm_unmap_ram', function* (k: K, mem: bigint, co
   vm_unmap_ram_checks(k, addr);
   // debug_check_no_locks_freed(mem, size): the model has no lock objects in mapped memory.
   if (count <= g.c.VMAP_MAX_ALLOC) yield* g.fn.vb_free(k, mem, size);
-  else yield* free_unmap_vmap_area_addr(k, addr);
+  else yield* g.fn.vm_unmap_ram_free_area(k, addr);
 });
 
 /** Map pages linearly into kernel virtual address (vmalloc space); 0n on failure. */
@@ -168,4 +168,9 @@ export const vm_map_ram = kfn('vm_map_ram', function* (k: K, pages: (number | nu
 /** v2's vm_map_ram always allocates with GFP_KERNEL (the gfp argument arrives with irqsafe). */
 export function vm_map_ram_v2(k: K, pages: (number | null)[], count: number, node: number, _gfp: number): Gen<bigint> {
   return vm_map_ram(k, pages, count, node, GFP_KERNEL);
+}
+
+/** Fix point: vm_unmap_ram's `free_unmap_vmap_area_addr(addr)` for count > VMAP_MAX_ALLOC (2008; F14 asserts there). */
+export function* vm_unmap_ram_free_area(k: K, addr: bigint): Gen {
+  yield* free_unmap_vmap_area_addr(k, addr);
 }

@@ -162,6 +162,7 @@ export const remove_vm_area = kfn('remove_vm_area', function* (k: K, addr: bigin
   if (va && va.flags & VM_VM_AREA) {
     if (va.freed) oops(k, RM.test, `BUG: unable to handle kernel paging request: use-after-free of vmap_area#${va.id}`);
     const vm = va.private_;
+    yield* g.fn.remove_vm_area_untag(k, va);
     yield* g.fn.free_unmap_vmap_area(k, va);
     yield RM.size;
     // After the static-va race (F9) VM_VM_AREA can be set on a va whose private was never
@@ -186,3 +187,10 @@ export const remove_vm_area = kfn('remove_vm_area', function* (k: K, addr: bigin
   }
   return null;
 });
+
+/**
+ * Fix point: what remove_vm_area does to the area's tag before freeing it (2008: nothing, so
+ * a second remove_vm_area of the same address, while the area waits for its purge, finds
+ * VM_VM_AREA still set and uses the freed vm_struct; F14 clears it).
+ */
+export function* remove_vm_area_untag(_k: K, _va: VmapArea): Gen {}
