@@ -6,13 +6,15 @@
 import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
 import { FIXED_VARIANT_NAMES, parseVariantName, variantByName } from '../model/variants/registry';
-import type { Campaign } from '../explore/campaigns';
+import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../explore/campaigns';
 import { discover as run, writeDiscovery } from '../counterexamples/discover';
 import { MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
 
 /** Discover, shrink, classify and optionally record. */
-export function discover(variants: readonly Variant[], campaigns: readonly Campaign[], write: boolean, runs?: number, log: (s: string) => void = console.log, pctRuns = 0): void {
+export function discover(variants: readonly Variant[], campaigns0: readonly Campaign[], write: boolean, runs?: number, log: (s: string) => void = console.log, pctRuns = 0): void {
   const bases = variants.filter((v) => parseVariantName(v.name).fixes.length === 0);
+  // The default selection (every campaign) includes the irq-safety campaigns.
+  const campaigns = campaigns0.length === CAMPAIGNS.length && campaigns0.every((c, i) => c === CAMPAIGNS[i]) ? [...CAMPAIGNS, ...IRQ_CAMPAIGNS] : campaigns0;
   const fixed = FIXED_VARIANT_NAMES.filter((n) => bases.some((b) => n.startsWith(b.name + '-'))).map(variantByName);
   const d = run(bases, campaigns, fixed, { ...(runs !== undefined ? { runs } : {}), pct: pctRuns, log });
   log(`${d.files.size} counterexample(s) kept; ${d.unclassified.length} violation(s) no fix or contract explains${d.unclassified.length > 0 ? ' (written to counterexamples/unclassified/)' : ''}`);
@@ -23,7 +25,8 @@ export function discover(variants: readonly Variant[], campaigns: readonly Campa
   if (old !== null) for (const [v, cs] of Object.entries(d.manifest.variants)) merged.variants[v] = { ...(old.variants[v] ?? {}), ...cs };
   const written = new Set(writeDiscovery(d));
   const referenced = new Set(Object.values(merged.variants).flatMap((cs) => Object.values(cs).flatMap((c) => Object.values(c.findings))));
-  for (const f of readdirSync('counterexamples').filter((x) => x.endsWith('.json'))) {
+  // Stale files of the bases just discovered go (other bases' files are not this run's to judge).
+  for (const f of readdirSync('counterexamples').filter((x) => x.endsWith('.json') && bases.some((b) => x.startsWith(`${b.name}.`)))) {
     const path = `counterexamples/${f}`;
     if (!referenced.has(path) && !written.has(path)) unlinkSync(path);
   }
