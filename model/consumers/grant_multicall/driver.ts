@@ -36,6 +36,8 @@ export interface DriveOptions<O extends ConsumerOp> {
   readonly step?: (w: World) => void;
   /** Called after an op returns on its CPU. */
   readonly returned?: (k: K, op: O) => void;
+  /** A context the model holds back (a retrying fault waiting for its condition); not runnable while true. */
+  readonly blocked?: (ctx: Context) => boolean;
   readonly maxSteps?: number;
   readonly maxCallSteps?: number;
 }
@@ -86,7 +88,7 @@ export function drive<O extends ConsumerOp>(w: World, o: DriveOptions<O>): Drive
     ctx.gen = program({ w, cpu: c, ctx }, o.programs[i] ?? [], o, done, present);
     c.stack.push(ctx);
   });
-  const runnable = (c: Cpu): boolean => !c.done && waitOver(c.top, done);
+  const runnable = (c: Cpu): boolean => !c.done && waitOver(c.top, done) && !(o.blocked?.(c.top) ?? false);
   const sched = new Scheduler(w, o.schedule, runnable, o.chooser);
   const maxSteps = o.maxSteps ?? 20_000;
   const maxCall = o.maxCallSteps ?? 2_000;
