@@ -23,6 +23,8 @@ export interface ConsumerCounterexample<Scn> {
   readonly version: string;
   readonly property: string;
   readonly scenario: Scn;
+  /** The run configuration the scenario replays with (besides the version). */
+  readonly config: Readonly<Record<string, number | string>>;
   /** The C-like ops per CPU. */
   readonly ops: readonly string[][];
   /** The violation line of the replay. */
@@ -188,6 +190,8 @@ function grantCands(s: GrantScenario): GrantScenario[] {
       if (o.op === 'lazy_end') continue;
       const np = p.filter((_, j) => !drop.includes(j));
       out.push({ ...s, programs: s.programs.map((q, c) => (c === cpu ? np : q)) });
+      // Dropping an add issues one map fewer: the failing map's index moves down with it.
+      if (o.op === 'add' && s.mapErrors.some((e) => e > 0)) out.push({ ...s, programs: s.programs.map((q, c) => (c === cpu ? np : q)), mapErrors: s.mapErrors.map((e) => Math.max(0, e - 1)) });
     }
   }
   for (let i = 0; i < s.mapErrors.length; i++) {
@@ -222,7 +226,7 @@ export function auditGrantMulticall(opts: { campaigns?: readonly GrantCampaign[]
           const small = shrinkGreedy(base, grantCands, (s) => violated(replayGrant(s, version, c).world, v.property));
           const rep = replayGrant(small, version, c);
           const line = rep.world.violations.find((x) => x.property === v.property)!;
-          cxs.push({ consumer: 'grant_multicall', campaign: c.name, version, property: v.property, scenario: small, ops: small.programs.map((p) => p.map(grantOpText)), message: violationLine(line), seed });
+          cxs.push({ consumer: 'grant_multicall', campaign: c.name, version, property: v.property, scenario: small, config: { pages: c.pages, MC_BATCH: c.MC_BATCH }, ops: small.programs.map((p) => p.map(grantOpText)), message: violationLine(line), seed });
         }
       }
     }

@@ -167,7 +167,7 @@ export function auditMmuNotifier(opts: { campaigns?: readonly MnCampaign[]; vers
           const base: MnScenario = { ...scn, schedule: res.executed };
           const small = shrinkGreedy(base, mnCands, (s) => violated(replayMn(s, version).world, v.property));
           const line = replayMn(small, version).world.violations.find((x) => x.property === v.property)!;
-          cxs.push({ consumer: 'mmu_notifier', campaign: c.name, version, property: v.property, scenario: small, ops: small.programs.map((p) => p.map(mnOpText)), message: violationLine(line), seed });
+          cxs.push({ consumer: 'mmu_notifier', campaign: c.name, version, property: v.property, scenario: small, config: { secondary: cfg.secondary, xip: cfg.xip }, ops: small.programs.map((p) => p.map(mnOpText)), message: violationLine(line), seed });
         }
       }
     }
