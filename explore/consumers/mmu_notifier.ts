@@ -21,6 +21,7 @@ export const MN_VERSIONS: Readonly<Record<string, MnConfig>> = {
   'gru-counter': { secondary: 'gru-counter', xip: 'as-posted' },
   'kvm-seq+xip-without-recheck': { secondary: 'kvm-seq', xip: 'without-recheck' },
   'kvm-seq+xip-ebusy-fixed': { secondary: 'kvm-seq', xip: 'ebusy-fixed' },
+  'kvm-seq+xip-sparse-seq-fixed': { secondary: 'kvm-seq', xip: 'sparse-seq-fixed' },
 };
 
 /** One named campaign. */
@@ -70,6 +71,19 @@ export const MN_CAMPAIGNS: readonly MnCampaign[] = [
         [{ id: 1, op: 'register' }, { id: 3, op: 'fault', vpn: 8 }],
         [{ id: 2, op: 'fault', vpn: 12 }, { id: 4, op: 'saccess', vpn: 13, after: 1 }],
       ],
+      blocks: [],
+    },
+  },
+  {
+    name: 'mn-xip-fault-vs-write',
+    cpus: 2,
+    maxOps: 0,
+    vpns: [8],
+    ops: [],
+    runs: 300,
+    seed: 'mn-xip-fault-vs-write',
+    fixed: {
+      programs: [[{ id: 1, op: 'register' }, { id: 3, op: 'fault', vpn: 8 }, { id: 5, op: 'saccess', vpn: 12, after: 1 }], [{ id: 2, op: 'xip_write', pgoff: 0 }]],
       blocks: [],
     },
   },

@@ -10,13 +10,16 @@
  * - xip_sparse_single: at the end, every page xip_sparse_page() allocated is either
  *   __xip_sparse_page or freed (or still held only by PTEs that map it: it is then not
  *   leaked yet, but its allocation reference must be gone), and every call returned the
- *   same page.
+ *   same page;
+ * - xip_no_sparse_after_fill: at the end, no PTE of an XIP vma and no secondary translation
+ *   at a file offset whose block now exists still maps the sparse page (a write that fills a
+ *   hole must leave no reader of the old zeroes behind: __xip_unmap's purpose).
  */
 import type { World } from '../../model/engine/world';
 import { mnOf, type STrans } from '../../model/consumers/mmu_notifier/state';
 
 /** The property names, in report order. */
-export const MN_PROPERTIES = ['mn_no_free_while_secondary_mapped', 'mn_no_secondary_map_in_open_range', 'xip_sparse_single'] as const;
+export const MN_PROPERTIES = ['mn_no_free_while_secondary_mapped', 'mn_no_secondary_map_in_open_range', 'xip_sparse_single', 'xip_no_sparse_after_fill'] as const;
 
 /** Fresh checks for one run. */
 export function mnChecks(): { step: ((w: World) => void)[]; final: ((w: World) => void)[] } {
@@ -67,5 +70,24 @@ export function mnChecks(): { step: ((w: World) => void)[]; final: ((w: World) =
     if (seen.size > 1) once(w, 'xip_sparse_single', 'many', 0, `callers of xip_sparse_page() got ${seen.size} different sparse pages (pfns ${[...seen].join(', ')})`, 'xip_sparse_page');
   };
 
-  return { step: [freed, inRange], final: [freed, inRange, sparse] };
+  const filled = (w: World): void => {
+    const s = mnOf(w);
+    const sp = s.__xip_sparse_page;
+    if (sp === null) return;
+    for (const v of s.vmas) {
+      if (!v.file) continue;
+      for (let vpn = v.start; vpn < v.end; vpn++) {
+        const pgoff = v.pgoff + (vpn - v.start);
+        if (!s.blocks.has(pgoff)) continue;
+        const where: string[] = [];
+        if (s.pte.get(vpn) === sp.pfn) where.push('its PTE');
+        if (s.kvm.sptes.get(vpn)?.pfn === sp.pfn) where.push('a KVM spte');
+        if (s.kvm.tlb.get(vpn)?.pfn === sp.pfn) where.push('a KVM guest TLB entry');
+        if (s.gru.tlb.get(vpn)?.pfn === sp.pfn) where.push('a GRU TLB entry');
+        if (where.length > 0) once(w, 'xip_no_sparse_after_fill', `${vpn}`, 0, `vpn ${vpn} (${v.name}, pgoff ${pgoff}) has a block now, but ${where.join(' and ')} still map${where.length > 1 ? '' : 's'} the sparse page pfn ${sp.pfn}`, '__xip_unmap');
+      }
+    }
+  };
+
+  return { step: [freed, inRange], final: [freed, inRange, sparse, filled] };
 }

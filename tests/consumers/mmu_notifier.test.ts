@@ -81,6 +81,26 @@ describe('xip_sparse_single', () => {
   });
 });
 
+/** A read fault maps the sparse page at pgoff 0 of xip1 while a write fills that hole and runs __xip_unmap. */
+const FAULT_VS_WRITE: MnScenario = {
+  programs: [[{ id: 1, op: 'register' }, { id: 5, op: 'fault', vpn: 12 }], [{ id: 7, op: 'xip_write', pgoff: 0 }]],
+  schedule: [{ t: 'run', cpu: 0, n: 18 }, { t: 'run', cpu: 1, n: 1 }],
+  blocks: [],
+};
+
+describe('xip_no_sparse_after_fill', () => {
+  it('fails as posted: __xip_unmap walks before the fault installs the sparse page', () => {
+    const v = run(FAULT_VS_WRITE, V['kvm-seq']!).world.violations;
+    expect(v.map((x) => x.property)).toEqual(['xip_no_sparse_after_fill']);
+    expect(v[0]!.splat.message).toMatch(/vpn 12 \(xip1, pgoff 0\) has a block now, but its PTE still maps the sparse page/);
+  });
+  it('holds with later filemap_xip.c\'s xip_sparse_seq and xip_sparse_mutex', () => {
+    const r = run(FAULT_VS_WRITE, V['kvm-seq+xip-sparse-seq-fixed']!);
+    expect(r.world.violations).toEqual([]);
+    expect(r.mn.blocks.has(0)).toBe(true);
+  });
+});
+
 describe('__xip_unmap and the fault path', () => {
   it('the secondary mapping of the sparse page is dropped by ptep_clear_flush_notify when a write fills the hole', () => {
     const scn: MnScenario = { programs: [[{ id: 1, op: 'register' }, { id: 2, op: 'saccess', vpn: 8, after: 1 }, { id: 3, op: 'xip_write', pgoff: 0 }]], schedule: [], blocks: [] };
@@ -107,7 +127,9 @@ describe('auditMmuNotifier', () => {
     expect(by['kvm-counter']!.holds.mn_no_free_while_secondary_mapped).toBe(false);
     expect(by['gru-counter']!.holds.mn_no_free_while_secondary_mapped).toBe(false);
     expect(by['kvm-seq+xip-without-recheck']!.holds.xip_sparse_single).toBe(false);
-    expect(by['kvm-seq+xip-ebusy-fixed']!.holds).toMatchObject({ mn_no_free_while_secondary_mapped: true, mn_no_secondary_map_in_open_range: true, xip_sparse_single: true, no_bug: true });
+    expect(by['kvm-seq+xip-ebusy-fixed']!.holds).toMatchObject({ xip_no_sparse_after_fill: false, no_bug: true });
+    expect(by['kvm-seq']!.holds.xip_no_sparse_after_fill).toBe(false);
+    expect(Object.values(by['kvm-seq+xip-sparse-seq-fixed']!.holds).every((h) => h)).toBe(true);
   });
   it('gives one counterexample per violated property, and each replays', () => {
     for (const v of a.versions) {

@@ -7,7 +7,11 @@
  * Versions: 'without-recheck' drops the second `if (!__xip_sparse_page)` (what the double
  * check prevents); 'ebusy-fixed' tolerates vm_insert_mixed's -EBUSY, as later filemap_xip.c
  * does ("we've raced against another thread that faulted-in the same page"), where the
- * seed's code has BUG_ON(err).
+ * seed's code has BUG_ON(err); 'sparse-seq-fixed' is later filemap_xip.c's answer to the
+ * fault-vs-__xip_unmap race as well (not in the seed): the sparse fault re-reads
+ * get_xip_mem and inserts the sparse page (vm_insert_page) under xip_sparse_mutex inside a
+ * xip_sparse_seq write section, and __xip_unmap redoes its walk under the mutex when the
+ * sequence moved.
  */
 import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
@@ -41,6 +45,21 @@ const F = sites('xip_file_fault', {
   unlock: 'vm_insert_mixed: pte_unmap_unlock(pte, ptl)',
   bug: 'BUG_ON(err)',
   get_page: 'page_cache_get(page); vmf->page = page',
+});
+const Q = sites('xip_file_fault (xip_sparse_seq)', {
+  lock: 'mutex_lock(&xip_sparse_mutex)',
+  begin: 'write_seqcount_begin(&xip_sparse_seq)',
+  get: 'error = mapping->a_ops->get_xip_mem(mapping, vmf->pgoff, 0, &xip_mem, &xip_pfn); if (unlikely(!error)) goto again',
+  ptl: 'vm_insert_page: pte = get_locked_pte(mm, addr, &ptl)',
+  insert: 'vm_insert_page: if (!pte_none(*pte)) goto out_unlock; get_page(page); set_pte_at(mm, addr, pte, mk_pte(page, prot))',
+  unptl: 'vm_insert_page: pte_unmap_unlock(pte, ptl)',
+  end: 'write_seqcount_end(&xip_sparse_seq)',
+  unlock: 'mutex_unlock(&xip_sparse_mutex)',
+});
+const US = sites('__xip_unmap (xip_sparse_seq)', {
+  begin: 'count = read_seqcount_begin(&xip_sparse_seq)',
+  retry: 'else if (read_seqcount_retry(&xip_sparse_seq, count)) { mutex_lock(&xip_sparse_mutex); locked = 1; goto retry; }',
+  unlock: 'if (locked) mutex_unlock(&xip_sparse_mutex)',
 });
 const W = sites('__xip_file_write', {
   lock: 'mutex_lock(&inode->i_mutex)',
@@ -82,9 +101,36 @@ function addressOf(v: Vma, pgoff: number): number {
 /** `__xip_unmap(mapping, pgoff)`: unmap the sparse page at pgoff from every vma of the file. */
 export function* __xip_unmap(k: K, pgoff: number): Gen {
   const s = mnOf(k.w);
+  const seq = s.cfg.xip === 'sparse-seq-fixed';
+  let count = 0;
+  if (seq) {
+    // read_seqcount_begin spins while a writer is inside: modelled as a wait.
+    s.retry.set(k.ctx, () => (s.xip_sparse_seq & 1) === 0);
+    yield US.begin;
+    s.retry.delete(k.ctx);
+    count = s.xip_sparse_seq;
+  }
   yield U.page;
   const page = s.__xip_sparse_page;
   if (!page) return;
+  let locked = false;
+  for (;;) {
+    yield* unmapWalk(k, pgoff, page);
+    if (!seq) return;
+    if (locked) {
+      yield* spin_unlock(k, s.xip_sparse_mutex, US.unlock);
+      return;
+    }
+    yield US.retry;
+    if (s.xip_sparse_seq === count) return;
+    yield* spin_lock(k, s.xip_sparse_mutex, US.retry);
+    locked = true;
+  }
+}
+
+/** The i_mmap walk of __xip_unmap. */
+function* unmapWalk(k: K, pgoff: number, page: Page): Gen {
+  const s = mnOf(k.w);
   yield* spin_lock(k, s.i_mmap_lock, U.lock);
   for (const vma of s.vmas) {
     if (!vma.file || pgoff < vma.pgoff || addressOf(vma, pgoff) >= vma.end) continue; // vma_prio_tree_foreach
@@ -116,15 +162,44 @@ export function* xip_file_fault(k: K, vma: Vma, vpn: number): Gen<Page | null> {
     if (s.pte.has(vpn)) err = -16; // -EBUSY
     else s.pte.set(vpn, XIP_PFN_BASE + pgoff);
     yield* spin_unlock(k, s.ptl, F.unlock);
-    if (s.cfg.xip !== 'ebusy-fixed' || err !== -16) BUG_ON(k, err !== 0, F.bug, `err (vm_insert_mixed returned ${err})`);
+    const tolerant = s.cfg.xip === 'ebusy-fixed' || s.cfg.xip === 'sparse-seq-fixed';
+    if (!tolerant || err !== -16) BUG_ON(k, err !== 0, F.bug, `err (vm_insert_mixed returned ${err})`);
     return null;
   }
+  if (s.cfg.xip === 'sparse-seq-fixed') return yield* sparseFaultSeq(k, vma, vpn);
   // A hole in a vma that is not shared-writable: map the sparse page.
   const page = yield* xip_sparse_page(k);
   if (!page) return null;
   yield F.get_page;
   page.count++;
   return page;
+}
+
+/** Later xip_file_fault's sparse branch: returns null (VM_FAULT_NOPAGE; the page is inserted here), or retries from `again`. */
+function* sparseFaultSeq(k: K, vma: Vma, vpn: number): Gen<Page | null> {
+  const s = mnOf(k.w);
+  yield* spin_lock(k, s.xip_sparse_mutex, Q.lock);
+  yield Q.begin;
+  s.xip_sparse_seq++;
+  yield Q.get;
+  const again = s.blocks.has(vma.pgoff + (vpn - vma.start));
+  if (!again) {
+    const page = yield* xip_sparse_page(k);
+    if (page) {
+      yield* spin_lock(k, s.ptl, Q.ptl);
+      yield Q.insert;
+      if (!s.pte.has(vpn)) {
+        page.count++;
+        s.pte.set(vpn, page.pfn);
+      }
+      yield* spin_unlock(k, s.ptl, Q.unptl);
+    }
+  }
+  yield Q.end;
+  s.xip_sparse_seq++;
+  yield* spin_unlock(k, s.xip_sparse_mutex, Q.unlock);
+  if (again) return yield* xip_file_fault(k, vma, vpn);
+  return null;
 }
 
 /** `__xip_file_write` for one page at `pgoff` under i_mutex: allocate the block of a hole, then unmap the sparse page there. */

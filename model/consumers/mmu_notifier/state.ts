@@ -20,8 +20,8 @@ export type SecondaryVersion =
   /** GRU-style: TLB only; gru_try_dropin checks ms_range_active, then looks the PTE up with irqs off and drops the translation in. */
   | 'gru-counter';
 
-/** filemap_xip.c as posted, without xip_sparse_page's re-check under xip_alloc_lock, or with vm_insert_mixed's -EBUSY tolerated (later filemap_xip.c). */
-export type XipVersion = 'as-posted' | 'without-recheck' | 'ebusy-fixed';
+/** filemap_xip.c as posted; without xip_sparse_page's re-check under xip_alloc_lock; with vm_insert_mixed's -EBUSY tolerated; or also with later filemap_xip.c's xip_sparse_seq/xip_sparse_mutex (see filemap_xip.ts). */
+export type XipVersion = 'as-posted' | 'without-recheck' | 'ebusy-fixed' | 'sparse-seq-fixed';
 
 /** Configuration of one run. */
 export interface MnConfig {
@@ -92,6 +92,9 @@ export class MnState {
   readonly i_mmap_lock = new Lock('mapping->i_mmap_lock', 'mapping->i_mmap_lock');
   readonly i_mutex = new Lock('inode->i_mutex', 'inode->i_mutex');
   readonly xip_alloc_lock = new Lock('xip_alloc_lock', 'xip_alloc_lock');
+  /** Later filemap_xip.c: `xip_sparse_mutex` (a mutex; blocking like the model's locks) and `xip_sparse_seq`. */
+  readonly xip_sparse_mutex = new Lock('xip_sparse_mutex', 'xip_sparse_mutex');
+  xip_sparse_seq = 0;
   readonly notifier_lock = new Lock('mm->mmu_notifier_mm->lock', 'mmu_notifier_mm->lock');
   /** `mm->mmu_notifier_mm->list`: the attached secondaries. */
   readonly notifiers: ('kvm' | 'gru')[] = [];
