@@ -31,6 +31,7 @@ export interface MnCampaign {
   readonly maxOps: number;
   /** Addresses the ops use. */
   readonly vpns: readonly number[];
+  /** Op kinds drawn (a second 'register' is drawn as a secondary access). */
   readonly ops: readonly MnOp['op'][];
   readonly runs: number;
   readonly seed: string;
@@ -118,15 +119,13 @@ export function randomMnScenario(c: MnCampaign, rng: () => number): MnScenario {
     const vpn = c.vpns[int(c.vpns.length)]!;
     id++;
     const op: MnOp =
-      kind === 'register'
-        ? { id, op: 'fault', vpn }
-        : kind === 'saccess'
-          ? { id, op: 'saccess', vpn, after: 1 }
-          : kind === 'zap'
-            ? { id, op: 'zap', vpn, n: 1 + int(2) }
-            : kind === 'xip_write'
-              ? { id, op: 'xip_write', pgoff: int(2) }
-              : { id, op: kind, vpn };
+      kind === 'saccess' || kind === 'register'
+        ? { id, op: 'saccess', vpn, after: 1 }
+        : kind === 'zap'
+          ? { id, op: 'zap', vpn, n: 1 + int(2) }
+          : kind === 'xip_write'
+            ? { id, op: 'xip_write', pgoff: int(2) }
+            : { id, op: kind, vpn };
     programs[cpu]!.push(op);
   }
   const blocks = [0, 1].filter(() => rng() < 0.3);

@@ -33,6 +33,7 @@ const U = sites('__xip_unmap', {
   page: 'page = __xip_sparse_page; if (!page) return',
   lock: 'spin_lock(&mapping->i_mmap_lock)',
   check: 'pte = page_check_address(page, mm, address, &ptl)',
+  check_unlock: 'page_check_address: pte_unmap_unlock(pte, *ptlp); return NULL (not this page)',
   rmap: 'page_remove_rmap(page, vma); dec_mm_counter(mm, file_rss)',
   unlock_pte: 'pte_unmap_unlock(pte, ptl)',
   release: 'page_cache_release(page)',
@@ -137,7 +138,7 @@ function* unmapWalk(k: K, pgoff: number, page: Page): Gen {
     const address = addressOf(vma, pgoff);
     yield* spin_lock(k, s.ptl, U.check);
     if (s.pte.get(address) !== page.pfn) {
-      yield* spin_unlock(k, s.ptl, U.check);
+      yield* spin_unlock(k, s.ptl, U.check_unlock);
       continue;
     }
     yield* ptep_clear_flush_notify(k, address);

@@ -31,8 +31,11 @@ export function* tdp_page_fault(k: K, vpn: number): Gen {
   const s = mnOf(k.w);
   const kvm = s.kvm;
   for (;;) {
-    yield F.seq;
-    const mmu_seq = kvm.mmu_notifier_seq;
+    let mmu_seq = 0;
+    if (s.cfg.secondary === 'kvm-seq') {
+      yield F.seq;
+      mmu_seq = kvm.mmu_notifier_seq;
+    }
     const pfn = yield* get_user_pages(k, vpn);
     yield* spin_lock(k, kvm.mmu_lock, F.lock);
     let retry: boolean;
