@@ -39,6 +39,8 @@ export interface ConsumerAudit {
     readonly version: string;
     readonly runs: number;
     readonly holds: Readonly<Record<string, boolean>>;
+    /** Per campaign: how many runs broke each property (for the audit's variant × campaign × property cells). */
+    readonly broken: Readonly<Record<string, Readonly<Record<string, number>>>>;
     readonly counterexamples: readonly ConsumerCounterexample<unknown>[];
   }[];
   /** Why there is no per-vmap-variant axis (or the variants audited). */
@@ -212,13 +214,16 @@ export function auditGrantMulticall(opts: { campaigns?: readonly GrantCampaign[]
     const holds: Record<string, boolean> = Object.fromEntries(GRANT_PROPERTIES.map((p) => [p, true]));
     const cxs: ConsumerCounterexample<GrantScenario>[] = [];
     let runs = 0;
+    const broken: Record<string, Record<string, number>> = {};
     for (const c of campaigns) {
+      const here: Record<string, number> = (broken[c.name] = {});
       const n = Math.max(1, Math.round(c.runs * (opts.runsScale ?? 1)));
       for (let r = 0; r < n; r++) {
         const seed = `${c.seed}/${r}`;
         const scn = randomGrantScenario(c, seedrandom(seed));
         const res = runGrant(scn, { version, pages: c.pages, MC_BATCH: c.MC_BATCH }, grantChecks(), pctChooser(seed, c.cpus, 1 + (r % 3), 60));
         runs++;
+        for (const p of new Set(res.world.violations.map((v) => v.property))) here[p] = (here[p] ?? 0) + 1;
         for (const v of res.world.violations) {
           if (holds[v.property] === false) continue;
           holds[v.property] = false;
@@ -230,7 +235,7 @@ export function auditGrantMulticall(opts: { campaigns?: readonly GrantCampaign[]
         }
       }
     }
-    out.push({ version, runs, holds, counterexamples: cxs });
+    out.push({ version, runs, holds, broken, counterexamples: cxs });
   }
   return { consumer: 'grant_multicall', versions: out, vmapVariants: 'none: m2p_add/remove_override change the lowmem linear mapping in init_mm, which no vmap variant touches' };
 }

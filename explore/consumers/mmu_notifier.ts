@@ -167,13 +167,16 @@ export function auditMmuNotifier(opts: { campaigns?: readonly MnCampaign[]; vers
     const holds: Record<string, boolean> = Object.fromEntries(MN_AUDIT_PROPERTIES.map((p) => [p, true]));
     const cxs: ConsumerCounterexample<MnScenario>[] = [];
     let runs = 0;
+    const broken: Record<string, Record<string, number>> = {};
     for (const c of campaigns) {
+      const here: Record<string, number> = (broken[c.name] = {});
       const n = Math.max(1, Math.round(c.runs * (opts.runsScale ?? 1)));
       for (let r = 0; r < n; r++) {
         const seed = `${c.seed}/${r}`;
         const scn: MnScenario = c.fixed ? { ...c.fixed, schedule: [] } : randomMnScenario(c, seedrandom(seed));
         const res = runMn(scn, cfg, mnChecks(), pctChooser(seed, c.cpus, 1 + (r % 3), 80));
         runs++;
+        for (const p of new Set(res.world.violations.map((v) => v.property))) here[p] = (here[p] ?? 0) + 1;
         for (const v of res.world.violations) {
           if (holds[v.property] === false) continue;
           holds[v.property] = false;
@@ -184,7 +187,7 @@ export function auditMmuNotifier(opts: { campaigns?: readonly MnCampaign[]; vers
         }
       }
     }
-    out.push({ version, runs, holds, counterexamples: cxs });
+    out.push({ version, runs, holds, broken, counterexamples: cxs });
   }
   return { consumer: 'mmu_notifier', versions: out, vmapVariants: 'none: the notifiers guard user PTEs of a process mm; no vmap variant is on these paths' };
 }

@@ -115,6 +115,12 @@ describe('auditGrantMulticall', () => {
     expect(by['without-checks']!.holds.grant_no_unmap_before_map).toBe(false);
     expect(by['without-checks']!.holds.grant_no_unmap_of_failed_map).toBe(false);
   });
+  it('as posted, the mapping is restored in every same-CPU run and broken only across CPUs', () => {
+    const b = by['as-posted']!.broken;
+    expect(b['grant-same-cpu']!.grant_kernel_mapping_restored).toBeUndefined();
+    expect(b['grant-cross-cpu']!.grant_kernel_mapping_restored).toBeGreaterThan(0);
+    expect(by['without-flush-check']!.broken['grant-same-cpu']!.grant_kernel_mapping_restored).toBeGreaterThan(0);
+  });
   it('gives one counterexample per violated property, and each replays', () => {
     for (const v of a.versions) {
       const violated = Object.entries(v.holds).filter(([, h]) => !h).map(([p]) => p);

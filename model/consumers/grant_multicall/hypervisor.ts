@@ -55,6 +55,10 @@ function apply(w: World, e: McEntry, cpu: number): void {
     w.mm.pte.delete(e.host_addr);
     flushAllTlbs(w, e.host_addr);
   } else if (e.op === 'update_va_mapping') {
+    // Overwriting a PTE that still holds a grant mapping: a release build of Xen accepts it
+    // and the grant stays active with no PTE left to unmap it by (a debug build crashes the
+    // domain: "Attempt to implicitly unmap a granted PTE"). Recorded, not refused.
+    for (const [h, m] of g.handles) if (m.vpn === e.vpn && w.mm.pte.get(e.vpn) === m.frame) g.implicitUnmaps.push({ handle: h, page: m.page, step: w.stepNo });
     w.mm.pte.set(e.vpn, e.mfn);
   } else {
     w.cpus[cpu]!.tlb.delete(e.vpn); // MMUEXT_INVLPG_LOCAL: the issuing vCPU only

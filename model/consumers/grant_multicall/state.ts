@@ -134,6 +134,8 @@ export class GrantState {
   /** Hypervisor: every map queued (by kmap_op id) and what became of it. */
   readonly maps = new Map<number, MapRecord>();
   readonly unmaps: UnmapRecord[] = [];
+  /** Hypervisor: grant-mapped PTEs overwritten by update_va_mapping (the grant stays active). */
+  readonly implicitUnmaps: { handle: number; page: number; step: number }[] = [];
   /** Hypervisor: live grant mappings by handle. */
   readonly handles = new Map<number, { page: number; vpn: number; frame: number }>();
   nextHandle = 0;
