@@ -1,0 +1,55 @@
+/**
+ * One run of the MMU-notifier consumer: a world (x86-32), the user mm with its XIP file,
+ * the secondary of `cfg`, per-CPU programs and the schedule, driven to the end.
+ */
+import type { Choice } from '../../engine/program';
+import type { Chooser } from '../../engine/scheduler';
+import { World } from '../../engine/world';
+import { X86_32 } from '../../config/layout';
+import { drive, type ConsumerEnding } from '../grant_multicall/driver';
+import { mnExec, type MnOp } from './ops';
+import { initMn, type MnConfig, type MnState } from './state';
+
+/** An MMU-notifier scenario as data (replayable). */
+export interface MnScenario {
+  readonly programs: readonly (readonly MnOp[])[];
+  readonly schedule: readonly Choice[];
+  /** Pgoffs of the XIP file whose blocks exist at the start (the rest are holes). */
+  readonly blocks: readonly number[];
+}
+
+/** The checks the properties module supplies. */
+export interface MnChecks {
+  readonly step?: readonly ((w: World) => void)[];
+  readonly final?: readonly ((w: World) => void)[];
+}
+
+/** The outcome of one run. */
+export interface MnRun {
+  readonly world: World;
+  readonly mn: MnState;
+  readonly ending: ConsumerEnding;
+  readonly executed: Choice[];
+}
+
+/** Run `scn` with the secondary and filemap_xip versions of `cfg`. */
+export function runMn(scn: MnScenario, cfg: MnConfig, checks: MnChecks = {}, chooser?: Chooser, trace = false): MnRun {
+  const w = new World({ layout: X86_32, cpus: Math.max(1, scn.programs.length), trace });
+  const s = initMn(w, cfg);
+  for (const b of scn.blocks) s.blocks.add(b);
+  const r = drive(w, {
+    programs: scn.programs,
+    schedule: scn.schedule,
+    exec: mnExec,
+    blocked: (ctx) => {
+      const f = s.retry.get(ctx);
+      return f !== undefined && !f();
+    },
+    step: (wd) => {
+      for (const f of checks.step ?? []) f(wd);
+    },
+    ...(chooser ? { chooser } : {}),
+  });
+  if (r.ending === 'done') for (const f of checks.final ?? []) f(w);
+  return { world: w, mn: s, ending: r.ending, executed: r.executed };
+}
