@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
-import { FIXED_VARIANT_NAMES, parseVariantName, variantByName } from '../model/variants/registry';
+import { FIXED_VARIANT_NAMES, VARIANTS, parseVariantName, variantByName } from '../model/variants/registry';
+import { consumerSection, consumerVerdicts } from '../explore/consumer_audit';
 import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../explore/campaigns';
 import { discover as run, writeDiscovery } from '../counterexamples/discover';
 import { MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
@@ -30,7 +31,9 @@ export function discover(variants: readonly Variant[], campaigns0: readonly Camp
     const path = `counterexamples/${f}`;
     if (!referenced.has(path) && !written.has(path)) unlinkSync(path);
   }
-  writeManifest(merged);
+  // The consumers' verdicts are recorded with a discovery of every base.
+  const all = VARIANTS.every((b) => bases.some((v) => v.name === b.name));
+  writeManifest(all ? { ...merged, consumers: consumerSection(consumerVerdicts()) } : merged);
   log(`wrote ${MANIFEST_PATH} and ${written.size} file(s)`);
 }
 

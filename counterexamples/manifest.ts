@@ -32,6 +32,11 @@ export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly findings: Record<string, FindingRecord>;
   readonly variants: Record<string, Record<string, CampaignExpectation>>;
+  /**
+   * The consumers' verdicts (explore/consumers): consumer -> cell key -> the properties
+   * that cell breaks (sorted); every other property of the consumer must hold there.
+   */
+  readonly consumers?: Record<string, Record<string, readonly string[]>>;
 }
 
 /** Default location, relative to the repository root. */
@@ -58,6 +63,9 @@ export function readManifest(path = MANIFEST_PATH): Manifest {
   if (!isRecordOf(m.variants, (v) => isRecordOf(v, cell))) throw new ManifestError(`${path}: 'variants' must map variant -> campaign -> {"findings": {FINDING: "counterexamples/....json"}}`);
   if (!isRecordOf(m.findings, (f) => typeof f === 'object' && f !== null && typeof (f as FindingRecord).kind === 'string' && Array.isArray((f as FindingRecord).properties))) {
     throw new ManifestError(`${path}: 'findings' must map finding -> {"kind": string, "properties": [string]}`);
+  }
+  if (m.consumers !== undefined && !isRecordOf(m.consumers, (c) => isRecordOf(c, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')))) {
+    throw new ManifestError(`${path}: 'consumers' must map consumer -> cell -> [property, ...]`);
   }
   return m;
 }

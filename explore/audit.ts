@@ -32,6 +32,7 @@ import { IRQ_CAMPAIGNS, campaignByName, type Campaign } from './campaigns';
 import { findAndShrinkBy, survey } from './fastcheck';
 import { explainer } from './explain';
 import { irqCells, type IrqCell } from './irq_cells';
+import { auditConsumers, type ConsumerCell } from './consumer_audit';
 
 export type { IrqCell } from './irq_cells';
 
@@ -69,7 +70,7 @@ export interface Failure {
   readonly variant: string;
   readonly campaign: string;
   readonly property: string;
-  readonly kind: 'unexpected-finding' | 'unclassified' | 'not-reproduced' | 'not-explained' | 'unreached' | 'bad-counterexample';
+  readonly kind: 'unexpected-finding' | 'unclassified' | 'not-reproduced' | 'not-explained' | 'unreached' | 'bad-counterexample' | 'consumer-mismatch';
   readonly detail: string;
   /** The finding concerned (the recorded one, or the known one seen unexpectedly). */
   readonly finding?: string;
@@ -103,6 +104,8 @@ export interface AuditResult {
   readonly counterexamples: Record<string, CounterexampleFile>;
   /** The irq-safety verdicts, from the irq campaigns' findings (empty when not run). */
   readonly irq: IrqCell[];
+  /** The consumers' verdict cells (empty when not run). */
+  readonly consumers: ConsumerCell[];
   readonly ok: boolean;
 }
 
@@ -122,8 +125,8 @@ export function contractCampaign(manifest: Manifest, variant: string, c: string)
 }
 
 /** Run the audit. `runs` overrides each campaign's budget when given; `irq` adds the irq campaigns. */
-export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean } = {}): AuditResult {
-  const r: AuditResult = { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells: [], findings: [], sometimes: [], failures: [], performance: [], figures: [], coverage: {}, counterexamples: {}, irq: [], ok: true };
+export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean; consumers?: boolean } = {}): AuditResult {
+  const r: AuditResult = { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells: [], findings: [], sometimes: [], failures: [], performance: [], figures: [], coverage: {}, counterexamples: {}, irq: [], consumers: [], ok: true };
   const all = opts.irq ? [...campaigns, ...IRQ_CAMPAIGNS.filter((c) => !campaigns.includes(c))] : campaigns;
   for (const v of variants) {
     const fixed = v.name.includes('-fixed');
@@ -142,6 +145,12 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
     }
     r.coverage[v.name] = cov.toJSON();
     if (opts.irq) r.irq.push(...irqCells(v.name, manifest, exercised, all));
+  }
+  if (opts.consumers) {
+    const c = auditConsumers(manifest);
+    r.consumers.push(...c.cells);
+    for (const m of c.mismatches) r.failures.push({ variant: m.key, campaign: m.consumer, property: '*', kind: 'consumer-mismatch', detail: m.detail });
+    opts.progress?.(`consumers: ${c.cells.length} cells, ${c.mismatches.length} mismatch(es)`);
   }
   return { ...r, ok: r.failures.length === 0 };
 }

@@ -94,6 +94,7 @@ function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
     'not-explained': `${f.finding ?? f.property}'s experiment no longer removes its counterexample`,
     unreached: `${f.property} never reached`,
     'bad-counterexample': `bad counterexample for ${f.finding ?? f.property}`,
+    'consumer-mismatch': `consumer ${f.campaign} disagrees with expectations.json`,
   }[f.kind];
   const out = ['------------[ cut here ]------------', `WARNING: vmapcheck: ${what} on ${f.variant} (${where})`, f.detail];
   if (ce !== undefined) {

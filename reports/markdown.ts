@@ -49,7 +49,7 @@ export interface MatrixCell {
   readonly campaigns: number;
 }
 
-const KIND_LABEL: Record<Failure['kind'], string> = { 'unexpected-finding': 'UNEXPECTED finding', unclassified: 'NEW (unclassified) finding', 'not-reproduced': 'NOT reproduced', 'not-explained': 'no longer explained', unreached: 'never reached', 'bad-counterexample': 'bad counterexample' };
+const KIND_LABEL: Record<Failure['kind'], string> = { 'unexpected-finding': 'UNEXPECTED finding', unclassified: 'NEW (unclassified) finding', 'not-reproduced': 'NOT reproduced', 'not-explained': 'no longer explained', unreached: 'never reached', 'bad-counterexample': 'bad counterexample', 'consumer-mismatch': 'consumer verdict changed' };
 
 /** Summarise `property` on `variant` across the audit's campaigns. */
 export function matrixCell(r: AuditResult, variant: string, property: string): MatrixCell {

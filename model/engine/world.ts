@@ -125,7 +125,7 @@ export class World {
   /** Record a splat as a violation (or as an assertion during deliberate misuse). */
   report(s: Splat, property: string = propertyOf(s.kind)): void {
     const ctx = this.cpus[s.cpu]?.stack.at(-1);
-    if (ctx?.misuse && (s.kind === 'BUG' || s.kind === 'WARN' || s.kind === 'Oops')) {
+    if ((s.misuse || ctx?.misuse) && (s.kind === 'BUG' || s.kind === 'WARN' || s.kind === 'Oops')) {
       this.assertions.push(s);
       return;
     }

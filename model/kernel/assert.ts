@@ -21,6 +21,11 @@ export interface Splat {
   readonly fn: string;
   readonly stmt: string;
   readonly step: number;
+  /**
+   * Raised inside a deliberate misuse op (captured here: a BUG unwinds the op, and with it
+   * the context's misuse mark, before the runner reports it).
+   */
+  readonly misuse?: boolean;
 }
 
 /** Thrown by BUG_ON and oopses; the runner catches it and ends the run. */
@@ -41,6 +46,7 @@ export function splat(k: K, kind: SplatKind, site: Site, message: string): Splat
     fn: site.fn,
     stmt: site.stmt,
     step: k.w.stepNo,
+    ...(k.ctx.misuse ? { misuse: true } : {}),
   };
 }
 
