@@ -11,7 +11,7 @@
  */
 import type { Scenario } from '../model/engine/program';
 import { fixesFor, parseVariantName, variantByName, variantName } from '../model/variants/registry';
-import type { Campaign } from '../explore/campaigns';
+import { layoutOf, type Campaign } from '../explore/campaigns';
 import { runScenario } from '../explore/check';
 import { FINDINGS } from './findings';
 
@@ -40,7 +40,7 @@ export function classifyScenario(variant: string, c: Campaign, property: string,
   }
   for (const f of FINDINGS) {
     if (f.contract === undefined || !f.contract.bases.includes(spec.base)) continue;
-    experiments.push({ finding: f.id, removes: !breaks(variant, c, property, f.contract.within(scn)), on: `${variant} within the contract` });
+    experiments.push({ finding: f.id, removes: !breaks(variant, c, property, f.contract.within(scn, layoutOf(c))), on: `${variant} within the contract` });
   }
   return { findings: experiments.filter((e) => e.removes).map((e) => e.finding), experiments };
 }
@@ -51,6 +51,6 @@ export function experimentRemoves(id: string, variant: string, c: Campaign, prop
   const fix = fixesFor(spec.base).find((f) => f.id === id);
   if (fix !== undefined) return spec.fixes.includes(fix) || !breaks(variantName(spec.base, [...spec.fixes, fix]), c, property, scn);
   const f = FINDINGS.find((x) => x.id === id);
-  if (f?.contract !== undefined && f.contract.bases.includes(spec.base)) return !breaks(variant, c, property, f.contract.within(scn));
+  if (f?.contract !== undefined && f.contract.bases.includes(spec.base)) return !breaks(variant, c, property, f.contract.within(scn, layoutOf(c)));
   return false;
 }

@@ -201,7 +201,7 @@ function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manife
 /** Shrink a failure the recorded findings do not explain, classify it, and record the failure. */
 function reportUnexplained(r: AuditResult, v: Variant, c: Campaign, property: string, scn: Scenario, ex: ReturnType<typeof explainer>, runs: number): void {
   const found = findAndShrinkBy(c, property, (x) => ex.survives(c, property, x), runs, c.seed, 800);
-  const shrunk = ex.within(found?.scenario ?? scn);
+  const shrunk = ex.within(c, found?.scenario ?? scn);
   const on = variantByName(ex.variant);
   const ce = buildCounterexample(on, c, property, shrunk, { strategy: 'fast-check', seed: c.seed, path: found?.path ?? '' });
   const ids = ce?.findings ?? [];

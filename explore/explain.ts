@@ -9,7 +9,7 @@ import type { Scenario } from '../model/engine/program';
 import { fixById, type Fix } from '../model/variants/fixes/index';
 import { parseVariantName, variantByName, variantName } from '../model/variants/registry';
 import { findingById, type Finding } from '../model/variants/findings';
-import type { Campaign } from './campaigns';
+import { layoutOf, type Campaign } from './campaigns';
 import { runScenario } from './check';
 
 /** The experiment that removes a set of recorded findings from a variant. */
@@ -20,8 +20,8 @@ export interface Explainer {
   readonly contracts: readonly Finding[];
   /** Does `scn` still break `property` once the recorded findings are removed? */
   survives(c: Campaign, property: string, scn: Scenario): boolean;
-  /** `scn` with every recorded contract's out-of-contract calls removed. */
-  within(scn: Scenario): Scenario;
+  /** `scn` with every recorded contract's out-of-contract calls removed (under campaign `c`'s layout). */
+  within(c: Campaign, scn: Scenario): Scenario;
 }
 
 /** The explainer for `variant` with the findings `ids` recorded (unknown ids are ignored: they explain nothing). */
@@ -36,11 +36,11 @@ export function explainer(variant: string, ids: readonly string[]): Explainer {
     if (f?.contract !== undefined && f.contract.bases.includes(spec.base)) contracts.push(f);
   }
   const name = fixes.length === spec.fixes.length ? variant : variantName(spec.base, fixes);
-  const within = (scn: Scenario): Scenario => contracts.reduce((s, f) => f.contract!.within(s), scn);
+  const within = (c: Campaign, scn: Scenario): Scenario => contracts.reduce((s, f) => f.contract!.within(s, layoutOf(c)), scn);
   return {
     variant: name,
     contracts,
     within,
-    survives: (c, property, scn) => runScenario(variantByName(name), c, within(scn)).violated.has(property),
+    survives: (c, property, scn) => runScenario(variantByName(name), c, within(c, scn)).violated.has(property),
   };
 }

@@ -13,6 +13,7 @@
  * docs/findings.md explains each in C terms; the ids here are its section ids.
  */
 import type { Op, Scenario } from '../engine/program';
+import type { Layout } from '../config/layout';
 
 /** What kind of root cause. */
 export type FindingKind = 'defect' | 'contract' | 'performance';
@@ -23,8 +24,8 @@ export interface Contract {
   readonly bases: readonly string[];
   /** Where the contract is stated. */
   readonly cite: string;
-  /** The scenario with every call outside the contract removed (the contract's "experiment"). */
-  within(s: Scenario): Scenario;
+  /** The scenario with every call outside the contract removed (the contract's "experiment"), on layout `L`. */
+  within(s: Scenario, L: Layout): Scenario;
 }
 
 /** One finding. */
@@ -42,6 +43,18 @@ function withoutIrqCalls(s: Scenario, allowed: (op: Op['op']) => boolean): Scena
     programs: s.programs.map((p) => p.map((o) => (o.irqsOff && !allowed(o.op) ? { ...o, irqsOff: false } : o))),
     schedule: s.schedule.filter((c) => c.t !== 'irq' || allowed(c.op.op)),
   };
+}
+
+/** vm_unmap_ram_count misuse where mapped and passed counts are both small: unmap with the mapped count instead. */
+function withCorrectSmallCounts(s: Scenario, max: number): Scenario {
+  const pages = new Map<number, number>();
+  for (const p of s.programs) for (const o of p) if ('pages' in o) pages.set(o.id, o.pages);
+  const fix = (o: Op): Op => {
+    if (o.op !== 'vm_unmap_ram_count') return o;
+    const mapped = pages.get(o.h);
+    return mapped !== undefined && mapped <= max && o.count <= max ? { id: o.id, op: 'vm_unmap_ram', h: o.h } : o;
+  };
+  return { ...s, programs: s.programs.map((p) => p.map(fix)) };
 }
 
 /** Every finding, in id order. */
@@ -79,6 +92,20 @@ export const FINDINGS: readonly Finding[] = [
   },
   { id: 'F14', kind: 'defect', title: 'Misuse goes unreported: a second vunmap/vfree/vm_unmap_ram or a wrong count corrupts the layer (double lazy free, dirty counted twice, use of a freed vm_struct) instead of hitting an assertion' },
   { id: 'F15', kind: 'defect', title: "irqsafe's __purge_vmap_area_lazy and vm_unmap_aliases use spin_lock_irq/spin_unlock_irq, which re-enable irqs unconditionally: a caller that had irqs disabled (vfree/vunmap/vm_unmap_ram with irqs off reaching a purge) returns with them enabled" },
+  { id: 'F16', kind: 'defect', title: 'Per-CPU vmap blocks whose allocations were all freed keep their KVA forever: a block is freed only once fully dirty, so a partly used then fully freed block holds VMAP_BLOCK_SIZE of vmalloc space nothing else can allocate, even after vm_unmap_aliases() and a purge' },
+  { id: 'F17', kind: 'defect', title: "irqsafe's free_unmap_vmap_area purges whenever !in_interrupt(): a caller with irqs disabled in process context runs the purge's TLB flush (on_each_cpu: smp_call_function) with irqs off — WARN, deadlock risk, and irqs re-enabled on return" },
+  { id: 'F18', kind: 'defect', title: "alloc_vmap_area sets addr = ALIGN(vstart, align) before retry:, so the retry after the purge resumes from where the failed search stopped (near vend) and misses the space the purge freed below" },
+  { id: 'F19', kind: 'defect', title: "alloc_vmap_area's hole walk tests addr + size >= first->va_start: a hole of exactly the requested size is skipped, and an allocation that fits fails" },
+  {
+    id: 'F20',
+    kind: 'contract',
+    title: 'vm_unmap_ram with a count other than the one mapped, both within VMAP_MAX_ALLOC: vb_free frees a range of a different order and nothing records the mapped size, so it corrupts the block silently',
+    contract: {
+      bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
+      cite: "vm_unmap_ram's kerneldoc (the rewrite): \"@count: the count passed to that vm_map_ram call (cannot unmap partial)\"; the per-CPU bitmaps do not record allocation sizes (later kernels neither), so the layer cannot check it",
+      within: (s, L) => withCorrectSmallCounts(s, L.VMAP_MAX_ALLOC),
+    },
+  },
 ];
 
 /** Look a finding up by id. */
