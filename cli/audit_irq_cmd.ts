@@ -10,6 +10,11 @@ import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
 import { counterexamplePath } from '../counterexamples/build';
 import { MANIFEST_FORMAT, MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
 import { existsSync } from 'node:fs';
+import type { Parsed } from './args';
+import type { Command } from './command';
+import { EXIT } from './exit';
+import { prepareOutDir } from './out_dir';
+import { pickVariants } from './select';
 
 /** The verdict table as text. */
 export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
@@ -24,7 +29,7 @@ export function irqTable(v: string, verdicts: readonly IrqVerdict[]): string {
 
 /** Run the irq audit command. */
 export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[]): number {
-  const out = (flags.out as string | undefined) ?? 'out';
+  const out = prepareOutDir('audit-irq', (flags.out as string | undefined) ?? 'out');
   const write = flags.write === true;
   const manifest: Manifest = existsSync(MANIFEST_PATH) ? readManifest() : { format: MANIFEST_FORMAT, variants: {} };
   mkdirSync(`${out}/irq`, { recursive: true });
@@ -44,5 +49,20 @@ export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[])
     writeFileSync(`${out}/irq/${v.name}.md`, irqTable(v.name, verdicts) + '\n');
   }
   if (write) writeManifest(manifest);
-  return 0;
+  return EXIT.OK;
 }
+
+/** `vmapcheck audit-irq`. */
+export const AUDIT_IRQ: Command = {
+  name: 'audit-irq',
+  summary: 'irq-safety audit: per API call, is it safe from hardirq / softirq / irqs-off?',
+  synopsis: '[--variant V,…] [--runs N] [--out DIR] [--write]',
+  flags: [
+    { name: 'variant', kind: 'list', help: 'variant(s) to audit (default: all)' },
+    { name: 'runs', kind: 'int', min: 1, help: 'runs per call and context (default: the irq campaign budget)' },
+    { name: 'out', kind: 'string', help: 'report folder (default: out), validated first' },
+    { name: 'write', kind: 'bool', help: 'save counterexamples/*.json and record them in expectations.json' },
+  ],
+  examples: [['npx vmapcheck audit-irq --variant irqsafe', 'the verdict table of the irq-safety patch']],
+  run: ({ flags }: Parsed) => runAuditIrq(flags, pickVariants('audit-irq', flags.variant as string[] | undefined)),
+};
