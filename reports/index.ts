@@ -66,7 +66,7 @@ export function writeReports(r: AuditResult, outDir: string, io?: WriteIo): stri
     }
   }
   const files: [string, string][] = [
-    ['report.html', renderHtml(r, timelines)],
+    ['report.html', renderHtml(r, timelines, outDir)],
     ['junit.xml', renderJUnit(r, outDir)],
     ['summary.md', renderMarkdown(r, outDir)],
     ['result.json', JSON.stringify(r, bigintReplacer, 2) + '\n'],
