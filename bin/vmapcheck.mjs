@@ -5,4 +5,4 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { cli } = await import('../cli/main.ts');
-cli();
+await cli();

@@ -9,6 +9,9 @@ import { audit, type AuditResult } from '../explore/audit';
 import { readManifest, type Manifest } from '../counterexamples/manifest';
 import { terminalSummary, writeReports } from '../reports/index';
 import { reproduceLines } from '../reports/reproduce';
+import { mergeResults } from '../reports/results';
+import { parseShard, shardParts } from './shard';
+import { runParallel, tasksOf } from './parallel';
 import type { FlagSpec, Parsed } from './args';
 import { humanLog, type Command } from './command';
 import { EXIT, UsageError } from './exit';
@@ -32,6 +35,8 @@ const CHECK_ONLY: FlagSpec[] = [
   { name: 'cpus', kind: 'int', min: 1, help: 'only campaigns with this many CPUs' },
   { name: 'budget', kind: 'int', min: 1, help: 'same as --runs: runs per campaign' },
   { name: 'seed', kind: 'seed', help: "base seed of every chosen campaign (default: each campaign's own)" },
+  { name: 'workers', kind: 'int', min: 1, max: 64, help: 'worker threads (default 1); the result equals the serial run' },
+  { name: 'shard', kind: 'string', help: "i/n: run only the i-th of n parts (CI machines); merge with 'vmapcheck report --merge'" },
 ];
 
 /** Keep only the chosen properties' cells and failures (irq cells stay: they are per call, not per property). */
@@ -50,10 +55,8 @@ function manifestOrUsage(command: string): Manifest {
   }
 }
 
-/** Run check/audit with parsed flags. */
-export function runCheck(command: string, { flags }: Parsed): number {
-  const json = flags.json === true;
-  const log = humanLog(json);
+/** Run check/audit with parsed flags (a promise when --workers > 1). */
+export function runCheck(command: string, { flags }: Parsed): number | Promise<number> {
   if (flags.runs !== undefined && flags.budget !== undefined) throw new UsageError(`${command}: give --runs or --budget, not both`);
   const runs = (flags.runs ?? flags.budget) as number | undefined;
   const variants = pickVariants(command, flags.variant as string[] | undefined);
@@ -63,11 +66,29 @@ export function runCheck(command: string, { flags }: Parsed): number {
   const irq = flags['no-irq'] !== true;
   const out = prepareOutDir(command, (flags.out as string | undefined) ?? 'out');
   const manifest = manifestOrUsage(command);
+  const shard = flags.shard !== undefined ? parseShard(command, flags.shard as string) : null;
+  const parts = shard ? shardParts(variants, campaigns, irq, shard) : [{ variants, campaigns, irq }];
+  if (parts.length === 0) throw new UsageError(`${command}: shard ${flags.shard as string} has no work: the selection has fewer than ${shard!.n} units (variant × campaign pairs and irq audits); use fewer shards`);
   const t0 = performance.now();
-  const bar = progress(variants.length * (campaigns.length + (irq ? 1 : 0)), progressEnabled(flags.quiet === true));
-  const full = audit(variants, campaigns, manifest, { irq, ...(runs !== undefined ? { runs } : {}), progress: (line) => bar.step(line) });
-  bar.end();
-  const r = onlyProperties(full, props);
+  const bar = progress(parts.reduce((n, p) => n + ('variant' in p ? 1 : p.variants.length) * (p.campaigns.length + (p.irq ? 1 : 0)), 0), progressEnabled(flags.quiet === true));
+  const workers = (flags.workers as number | undefined) ?? 1;
+  const finish = (full: AuditResult): number => {
+    bar.end();
+    return report(command, flags, onlyProperties(full, props), out, t0);
+  };
+  if (workers > 1) {
+    const tasks = tasksOf(parts, runs, flags.seed as number | undefined);
+    return runParallel(tasks, workers, (t) => bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`)).then(finish);
+  }
+  const opts = { ...(runs !== undefined ? { runs } : {}), progress: (line: string) => bar.step(line) };
+  const results = parts.map((p) => audit('variant' in p ? [p.variant] : p.variants, p.campaigns, manifest, { ...opts, irq: p.irq }));
+  return finish(results.length === 1 && shard === null ? results[0]! : mergeResults(results));
+}
+
+/** Print, write the reports and return the exit code of a finished check. */
+function report(command: string, flags: Parsed['flags'], r: AuditResult, out: string, t0: number): number {
+  const json = flags.json === true;
+  const log = humanLog(json);
   if (r.cells.length === 0 && r.irq.length === 0) throw new UsageError(`${command}: the run checked nothing (no property of the selection was evaluated); widen --variant/--campaign/--property`);
   log(terminalSummary(r, out));
   const paths = writeReports(r, out);
@@ -93,13 +114,14 @@ export function runCheck(command: string, { flags }: Parsed): number {
 export const CHECK: Command = {
   name: 'check',
   summary: 'check a chosen selection (variants, campaigns, properties, layout, CPUs, budget, seed) against expectations.json and write reports',
-  synopsis: '[--variant V,…] [--campaign C,…] [--property P,…] [--layout L] [--cpus N] [--budget N] [--seed S] [--out DIR] [--no-irq] [--json]',
+  synopsis: '[--variant V,…] [--campaign C,…] [--property P,…] [--layout L] [--cpus N] [--budget N] [--seed S] [--shard i/n] [--out DIR] [--no-irq] [--json]',
   flags: [...SHARED, ...CHECK_ONLY],
   examples: [
     ['npx vmapcheck check', 'everything, like audit'],
     ['npx vmapcheck check --variant rewrite-v2 --campaign tiny-2cpu --no-irq', 'one variant, one campaign'],
     ['npx vmapcheck check --layout x86-64 --budget 50 --out out/x86', 'the real x86-64 campaigns, 50 runs each'],
     ['npx vmapcheck check --variant rewrite-v2 --property areas_disjoint --json', 'one property, machine-readable'],
+    ['npx vmapcheck check --shard 1/2 --out out/s1 && npx vmapcheck check --shard 2/2 --out out/s2 && npx vmapcheck report --merge out/s1/result.json out/s2/result.json', 'two CI machines, one report'],
   ],
   run: (p) => runCheck('check', p),
 };

@@ -15,7 +15,7 @@ export interface Command {
   readonly positional?: PositionalSpec;
   /** Example command lines with a short comment each. */
   readonly examples: readonly (readonly [string, string])[];
-  run(p: Parsed): number;
+  run(p: Parsed): number | Promise<number>;
 }
 
 /** Human output: stdout normally, stderr when --json owns stdout. */

@@ -40,8 +40,8 @@ export function commandHelp(c: Command): string {
   return [`usage: vmapcheck ${c.name} ${c.synopsis}`, '', c.summary, '', 'flags:', flagHelp(c.flags), '', 'examples:', ...c.examples.map(([cmd, what]) => `  ${cmd}\n      ${what}`), '', EXIT_HELP].join('\n');
 }
 
-/** Parse and run; returns the exit code (usage errors are thrown). */
-export function main(argv: readonly string[]): number {
+/** Parse and run; returns the exit code, or its promise for a parallel run (usage errors are thrown). */
+export function main(argv: readonly string[]): number | Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     process.stderr.write(usage() + '\n');
@@ -79,13 +79,13 @@ export function exitCodeOf(e: unknown): number {
 }
 
 /** Run the command line of this process and set its exit code (bin/vmapcheck.mjs calls this). */
-export function cli(argv: readonly string[] = process.argv.slice(2)): void {
+export async function cli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   try {
-    process.exitCode = main(argv);
+    process.exitCode = await main(argv);
   } catch (e) {
     process.exitCode = exitCodeOf(e);
   }
 }
 
 // Run when executed directly (`tsx cli/main.ts …`), not when imported by the launcher or a test.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) cli();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) void cli();

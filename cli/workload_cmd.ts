@@ -19,6 +19,7 @@ import type { Parsed } from './args';
 import type { Command } from './command';
 import { EXIT } from './exit';
 import { pickVariants } from './select';
+import { VARIANTS } from '../model/variants/registry';
 import { didYouMean } from './suggest';
 
 /** Flags of `vmapcheck workload`, already parsed. */
@@ -226,7 +227,12 @@ function oneOf<T>(what: string, name: string, all: readonly T[], key: (x: T) => 
 /** `vmapcheck workload --name N --variant V --layout L --loops K --cpus C`; returns the exit code. */
 export function runWorkload(flags: WorkloadFlags, log: (s: string) => void = console.log): number {
   const workloads = flags.name === undefined ? WORKLOADS : [oneOf('workload', flags.name, WORKLOADS, (w) => w.name)];
-  const variants = pickVariants('workload', flags.variant);
+  let variants: Variant[];
+  try {
+    variants = pickVariants('workload', flags.variant);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; valid: ${VARIANTS.map((v) => v.name).join(', ')}`);
+  }
   const layouts = flags.layout === undefined ? [X86_64, X86_32] : [oneOf('layout', flags.layout, Object.values(LAYOUTS), (l) => l.name)];
   const cpus = flags.cpus ?? 2;
   if (!Number.isInteger(cpus) || cpus < 1) throw new UsageError(`workload: --cpus must be a positive integer, not ${cpus}`);

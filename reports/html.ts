@@ -2,7 +2,8 @@
  * The audit as one self-contained HTML page: verdict and failures first, the variant ×
  * property matrix, sometimes-properties, every counterexample with its per-CPU timeline
  * and address-space map, lifecycle coverage, and campaign figures. No external assets, no
- * network, no timestamps: the same audit gives the same bytes. Readable without script.
+ * network, no timestamps: the same audit gives the same bytes. Failing counterexamples are
+ * drawn inline; the others' timelines are lazily drawn (by the one inline script) when opened.
  */
 import type { AuditResult } from '../explore/audit';
 import { PROPERTIES, propertyByName } from '../properties/index';

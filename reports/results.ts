@@ -9,6 +9,8 @@ import { z } from 'zod';
 import type { AuditResult } from '../explore/audit';
 import { counterexampleSchema, issuePath } from '../counterexamples/format';
 import type { MachineCoverageJSON } from '../model/lifecycles/coverage';
+import { VARIANTS } from '../model/variants/registry';
+import { CAMPAIGNS, IRQ_CAMPAIGNS } from '../explore/campaigns';
 
 /** A bad results file: what is wrong and how to fix it. */
 export class ResultsError extends Error {}
@@ -58,6 +60,15 @@ export function readResults(path: string): AuditResult {
   return parseResults(text, path);
 }
 
+/** Position of `x` in `primary`, else after it in `secondary`, else after both in `seen` order. */
+function rank(primary: readonly string[], x: string, seen: readonly string[], secondary: readonly string[] = []): number {
+  const p = primary.indexOf(x);
+  if (p >= 0) return p;
+  const s = secondary.indexOf(x);
+  if (s >= 0) return primary.length + s;
+  return primary.length + secondary.length + Math.max(0, seen.indexOf(x));
+}
+
 const union = (xs: readonly (readonly string[])[]): string[] => [...new Set(xs.flat())];
 
 /** Sum two coverage records of one machine (same declared states and transitions). */
@@ -96,17 +107,25 @@ export function mergeResults(rs: readonly AuditResult[]): AuditResult {
     for (const [m, c] of Object.entries(machines)) dst[m] = dst[m] ? addMachine(dst[m]!, c) : c;
   }
   const reached = (v: string, p: string): boolean => (sometimes.get(key(v, p))?.reached ?? 0) > 0;
-  const failures = firstBy(rs.flatMap((r) => r.failures), (f) => key(f.variant, f.campaign, f.property, f.kind, f.detail)).filter((f) => f.kind !== 'unreached' || !reached(f.variant, f.property));
+  // Canonical order (registry order of variants and campaigns, '*' and irq campaigns after),
+  // so merged shards come out in the order of the unsharded run. Sorts are stable.
+  const variants = union(rs.map((r) => r.variants));
+  const vi = (v: string): number => rank(VARIANTS.map((x) => x.name), v, variants);
+  const ci = (c: string): number => (c === '*' ? 1e6 : rank(CAMPAIGNS.map((x) => x.name), c, [], IRQ_CAMPAIGNS.map((x) => x.name)));
+  const byVC = <T extends { variant: string; campaign: string }>(xs: T[]): T[] => xs.sort((a, b) => vi(a.variant) - vi(b.variant) || ci(a.campaign) - ci(b.campaign));
+  const failures = byVC(firstBy(rs.flatMap((r) => r.failures), (f) => key(f.variant, f.campaign, f.property, f.kind, f.detail)).filter((f) => f.kind !== 'unreached' || !reached(f.variant, f.property)));
+  const sortedVariants = [...variants].sort((a, b) => vi(a) - vi(b));
+  const campaigns = union(rs.map((r) => r.campaigns)).sort((a, b) => ci(a) - ci(b));
   return {
-    variants: union(rs.map((r) => r.variants)),
-    campaigns: union(rs.map((r) => r.campaigns)),
-    cells: firstBy(rs.flatMap((r) => r.cells), (c) => key(c.variant, c.campaign, c.property)),
-    sometimes: [...sometimes.values()],
+    variants: sortedVariants,
+    campaigns,
+    cells: byVC(firstBy(rs.flatMap((r) => r.cells), (c) => key(c.variant, c.campaign, c.property))),
+    sometimes: [...sometimes.values()].sort((a, b) => vi(a.variant) - vi(b.variant)),
     failures,
-    figures: firstBy(rs.flatMap((r) => r.figures), (f) => key(f.variant, f.campaign)),
-    coverage,
+    figures: byVC(firstBy(rs.flatMap((r) => r.figures), (f) => key(f.variant, f.campaign))),
+    coverage: Object.fromEntries(Object.entries(coverage).sort(([a], [b]) => vi(a) - vi(b))),
     counterexamples: Object.assign({}, ...rs.map((r) => r.counterexamples)),
-    irq: firstBy(rs.flatMap((r) => r.irq), (c) => key(c.variant, c.call, c.context)),
+    irq: firstBy(rs.flatMap((r) => r.irq), (c) => key(c.variant, c.call, c.context)).sort((a, b) => vi(a.variant) - vi(b.variant)),
     ok: failures.length === 0,
   };
 }

@@ -31,7 +31,7 @@ function capture(argv: string[]): { code: number; out: string; err: string } {
   vi.spyOn(process.stdout, 'write').mockImplementation(((s: string) => ((out += s), true)) as typeof process.stdout.write);
   vi.spyOn(process.stderr, 'write').mockImplementation(((s: string) => ((err += s), true)) as typeof process.stderr.write);
   try {
-    return { code: main(argv), out, err };
+    return { code: main(argv) as number, out, err };
   } finally {
     vi.restoreAllMocks();
   }
