@@ -1,6 +1,6 @@
 /**
  * `check --shard i/n` splits the work; `report --merge` of the shards' result.json equals
- * the unsharded run (timings aside).
+ * the unsharded run (timings aside). `check --workers 2` equals `--workers 1`.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,17 @@ import { main } from '../../cli/main';
 import { parseShard, shardParts } from '../../cli/shard';
 import { VARIANTS } from '../../model/variants/registry';
 import { CAMPAIGNS } from '../../explore/campaigns';
+
+async function quietAsync(argv: string[]): Promise<number> {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(process.stdout, 'write').mockImplementation((() => true) as typeof process.stdout.write);
+  vi.spyOn(process.stderr, 'write').mockImplementation((() => true) as typeof process.stderr.write);
+  try {
+    return await main(argv);
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
 
 function quiet(argv: string[]): number {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -46,4 +57,16 @@ describe('--shard', () => {
     expect(load('merged')).toEqual(load('all'));
     expect(() => main(['check', ...sel, '--shard', '9/9', '--out', join(d, 'x')])).toThrow(/has no work/);
   }, 60_000);
+});
+
+describe('--workers', () => {
+  it('two worker threads give the result of one', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'vmapcheck-workers-'));
+    const sel = ['--variant', 'rewrite-v2', '--campaign', 'tiny-1cpu,tiny-misuse', '--budget', '3', '--no-irq', '--quiet'];
+    const one = await quietAsync(['check', ...sel, '--workers', '1', '--out', join(d, 'w1')]);
+    const two = await quietAsync(['check', ...sel, '--workers', '2', '--out', join(d, 'w2')]);
+    expect(two).toBe(one);
+    const load = (dir: string): unknown => JSON.parse(readFileSync(join(d, dir, 'result.json'), 'utf8'), (k, v) => (k === 'ms' ? 0 : v));
+    expect(load('w2')).toEqual(load('w1'));
+  }, 120_000);
 });
