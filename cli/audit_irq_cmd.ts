@@ -9,6 +9,10 @@ import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
 import type { IrqCell } from '../explore/irq_cells';
 import { readManifest } from '../counterexamples/manifest';
 import { terminalSummary } from '../reports/index';
+import type { Parsed } from './args';
+import type { Command } from './command';
+import { EXIT } from './exit';
+import { pickVariants } from './select';
 
 /** The verdict table as text. */
 export function irqTable(v: string, cells: readonly IrqCell[]): string {
@@ -28,5 +32,18 @@ export function runAuditIrq(flags: Record<string, unknown>, variants: Variant[])
   const r = audit(variants, [], readManifest(), { irq: true, ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}), progress: (l) => console.log(l) });
   for (const v of variants) console.log(irqTable(v.name, r.irq.filter((c) => c.variant === v.name)));
   if (!r.ok) console.log(terminalSummary(r));
-  return r.ok ? 0 : 1;
+  return r.ok ? EXIT.OK : EXIT.FINDING;
 }
+
+/** `vmapcheck audit-irq`. */
+export const AUDIT_IRQ: Command = {
+  name: 'audit-irq',
+  summary: 'irq-safety audit: per API call, is it safe from hardirq / softirq / irqs-off?',
+  synopsis: '[--variant V,…] [--runs N]',
+  flags: [
+    { name: 'variant', kind: 'list', help: 'variant(s) to audit (default: all)' },
+    { name: 'runs', kind: 'int', min: 1, help: 'runs per call and context (default: the irq campaign budget)' },
+  ],
+  examples: [['npx vmapcheck audit-irq --variant irqsafe', 'the verdict table of the irq-safety patch']],
+  run: ({ flags }: Parsed) => runAuditIrq(flags, pickVariants('audit-irq', flags.variant as string[] | undefined)),
+};

@@ -10,6 +10,10 @@ import { consumerSection, consumerVerdicts } from '../explore/consumer_audit';
 import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../explore/campaigns';
 import { discover as run, writeDiscovery } from '../counterexamples/discover';
 import { MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
+import type { Parsed } from './args';
+import type { Command } from './command';
+import { EXIT } from './exit';
+import { pickCampaigns, pickVariants } from './select';
 
 /** Discover, shrink, classify and optionally record. */
 export function discover(variants: readonly Variant[], campaigns0: readonly Campaign[], write: boolean, runs?: number, log: (s: string) => void = console.log, pctRuns = 0): void {
@@ -44,3 +48,25 @@ function safeRead(): Manifest | null {
     return null;
   }
 }
+
+/** `vmapcheck discover`. */
+export const DISCOVER: Command = {
+  name: 'discover',
+  summary: 'find, shrink and classify findings by experiment (fast-check, PCT, hand-made templates, then a dig with the other fixes applied); --write saves counterexamples and the finding-centric expectations.json',
+  synopsis: '[--variant V,…] [--campaign C,…] [--runs N] [--pct N] [--write]',
+  flags: [
+    { name: 'variant', kind: 'list', help: 'variant(s) (default: all)' },
+    { name: 'campaign', kind: 'list', help: 'campaign(s) (default: all)' },
+    { name: 'runs', kind: 'int', min: 1, help: 'fast-check runs per campaign (default: the campaign budget)' },
+    { name: 'pct', kind: 'int', min: 0, help: `also run this many PCT runs per campaign (depth 3; default 0)` },
+    { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' },
+  ],
+  examples: [
+    ['npx vmapcheck discover --variant rewrite-v2 --campaign tiny-2cpu', 'what does this campaign break? (writes nothing)'],
+    ['npx vmapcheck discover --pct 800 --write', 'after a model change: re-derive the corpus and the manifest'],
+  ],
+  run: ({ flags }: Parsed) => {
+    discover(pickVariants('discover', flags.variant as string[] | undefined), pickCampaigns('discover', flags.campaign as string[] | undefined), flags.write === true, flags.runs as number | undefined, console.log, (flags.pct as number | undefined) ?? 0);
+    return EXIT.OK;
+  },
+};

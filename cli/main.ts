@@ -1,100 +1,91 @@
-#!/usr/bin/env node
 /**
  * vmapcheck: property-based verification and model checking of the 2008 vmap layer.
- *
- *   vmapcheck audit      run every variant under every campaign, compare with the manifest, write reports
- *   vmapcheck discover   find, shrink and (--write) record violations as counterexamples
- *   vmapcheck replay F   replay a counterexample file and print its per-CPU trace
- *   vmapcheck audit-irq  per API call: is it safe from hardirq / softirq / irqs-off?
- *   vmapcheck pct        long seeded PCT campaign (not fast-check generated)
+ * `vmapcheck --help` lists the subcommands (cli/commands.ts); `vmapcheck CMD --help` shows a
+ * subcommand's flags and examples. Exit codes are in cli/exit.ts (and README "Exit codes").
  */
-import { CAMPAIGNS, campaignByName, type Campaign } from '../explore/campaigns';
-import { VARIANTS, variantByName } from '../model/variants/registry';
-import type { Variant } from '../model/variants/variant';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from './args';
-import { runAudit } from './audit_cmd';
-import { discover } from './discover';
-import { runReplay } from './replay_cmd';
-import { runAuditIrq } from './audit_irq_cmd';
-import { runPct } from './pct_cmd';
-import { runWorkload, type WorkloadFlags } from './workload_cmd';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { CounterexampleError } from '../counterexamples/format';
 import { ConfigError } from '../model/config/validate';
+import { ResultsError } from '../reports/results';
+import { ReportWriteError } from '../reports/write';
+import { flagHelp, parseArgs } from './args';
+import type { Command } from './command';
+import { COMMANDS } from './commands';
+import { EXIT, EXIT_HELP, UsageError } from './exit';
+import { didYouMean } from './suggest';
 
-const COMMON: FlagSpec[] = [
-  { name: 'variant', kind: 'list', help: `variant(s): ${VARIANTS.map((v) => v.name).join(', ')} (default: all)` },
-  { name: 'campaign', kind: 'list', help: `campaign(s): ${CAMPAIGNS.map((c) => c.name).join(', ')} (default: all)` },
-  { name: 'runs', kind: 'int', help: 'runs per campaign (default: the campaign budget)' },
-];
-
-const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
-  audit: { help: 'audit variants against expectations.json and write reports', flags: [...COMMON, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'quiet', kind: 'bool', help: 'no progress lines' }, { name: 'no-irq', kind: 'bool', help: 'skip the irq-safety audit' }] },
-  discover: { help: 'find and shrink violations; --write saves counterexamples and updates expectations.json', flags: [...COMMON, { name: 'write', kind: 'bool', help: 'write counterexamples/*.json and expectations.json' }, { name: 'pct', kind: 'int', help: 'also run this many PCT runs per campaign (default 0)' }] },
-  replay: { help: 'replay a counterexample file: vmapcheck replay counterexamples/X.json', flags: [{ name: 'quiet', kind: 'bool', help: 'no trace, just the verdict' }] },
-  'audit-irq': { help: 'irq-safety audit: per API call, safe from hardirq / softirq / irqs-off?', flags: [{ name: 'variant', kind: 'list', help: 'variant(s) to audit (default: all)' }, { name: 'runs', kind: 'int', help: 'runs per call and context (default: the irq campaign budget)' }, { name: 'out', kind: 'string', help: 'report directory (default: out)' }, { name: 'write', kind: 'bool', help: 'save counterexamples/*.json and record them in expectations.json' }] },
-  workload: {
-    help: "the kernel's lib/test_vmalloc.c workloads on the x86 layouts, with flush/IPI/purge/block metrics",
-    flags: [
-      { name: 'name', kind: 'string', help: 'workload (default: all)' },
-      { name: 'variant', kind: 'list', help: 'variant(s) (default: all)' },
-      { name: 'layout', kind: 'string', help: 'x86-64 or x86-32 (default: both)' },
-      { name: 'loops', kind: 'int', help: 'loops per CPU (default: the workload size)' },
-      { name: 'cpus', kind: 'int', help: 'CPUs (default 2)' },
-    ],
-  },
-  pct: { help: 'seeded PCT campaign', flags: [...COMMON, { name: 'seed', kind: 'int', help: 'seed (default 1)' }, { name: 'depth', kind: 'int', help: 'bug depth d (default 3)' }] },
-};
-
-function usage(): string {
-  return ['usage: vmapcheck <command> [flags]', '', ...Object.entries(COMMANDS).map(([n, c]) => `${n}: ${c.help}\n${flagHelp(c.flags)}`)].join('\n');
+/** The package version (package.json next to cli/). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-/** Resolve --variant/--campaign lists (default: all). */
-export function pick(flags: Record<string, unknown>): { variants: Variant[]; campaigns: Campaign[] } {
-  const vs = (flags.variant as string[] | undefined) ?? VARIANTS.map((v) => v.name);
-  const cs = (flags.campaign as string[] | undefined) ?? CAMPAIGNS.map((c) => c.name);
+/** Top-level help. */
+export function usage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: vmapcheck <command> [flags]      (npx vmapcheck …, npm run vmapcheck -- …)',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    "'vmapcheck <command> --help' shows a command's flags and examples; 'vmapcheck --version' the version.",
+    '',
+    EXIT_HELP,
+  ].join('\n');
+}
+
+/** Help of one command. */
+export function commandHelp(c: Command): string {
+  return [`usage: vmapcheck ${c.name} ${c.synopsis}`, '', c.summary, '', 'flags:', flagHelp(c.flags), '', 'examples:', ...c.examples.map(([cmd, what]) => `  ${cmd}\n      ${what}`), '', EXIT_HELP].join('\n');
+}
+
+/** Parse and run; returns the exit code, or its promise for a parallel run (usage errors are thrown). */
+export function main(argv: readonly string[]): number | Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage() + '\n');
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const c = COMMANDS.find((x) => x.name === rest[0]);
+    console.log(c ? commandHelp(c) : usage());
+    return EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(version());
+    return EXIT.OK;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  const names = COMMANDS.map((c) => c.name);
+  if (cmd === undefined) throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}; commands: ${names.join(', ')} (see 'vmapcheck --help')`);
+  const parsed = parseArgs(cmd.name, rest, cmd.flags, cmd.positional);
+  if (parsed.flags.help === true) {
+    console.log(commandHelp(cmd));
+    return EXIT.OK;
+  }
+  return cmd.run(parsed);
+}
+
+/** Map an error to its exit code, printing it (a stack only for our own bugs). */
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError || e instanceof CounterexampleError || e instanceof ConfigError || e instanceof ResultsError || e instanceof ReportWriteError) {
+    const m = (e as Error).message;
+    process.stderr.write(`vmapcheck: ${m.startsWith('vmapcheck') ? m.replace(/^vmapcheck:\s*/, '') : m}\n`);
+    return EXIT.USAGE;
+  }
+  process.stderr.write(`vmapcheck: internal error; this is a bug in vmapcheck, please report it with the command line and this output:\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return EXIT.INTERNAL;
+}
+
+/** Run the command line of this process and set its exit code (bin/vmapcheck.mjs calls this). */
+export async function cli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   try {
-    return { variants: vs.map(variantByName), campaigns: cs.map(campaignByName) };
+    process.exitCode = await main(argv);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    process.exitCode = exitCodeOf(e);
   }
 }
 
-function main(argv: string[]): number {
-  const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === 'help') {
-    console.log(usage());
-    return cmd === undefined ? 2 : 0;
-  }
-  const spec = COMMANDS[cmd];
-  if (spec === undefined) throw new UsageError(`unknown command '${cmd}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
-  const { flags, positional } = parseArgs(cmd, rest, spec.flags);
-  switch (cmd) {
-    case 'audit':
-      return runAudit(flags, pick(flags));
-    case 'discover': {
-      const { variants, campaigns } = pick(flags);
-      discover(variants, campaigns, flags.write === true, flags.runs as number | undefined, console.log, (flags.pct as number | undefined) ?? 0);
-      return 0;
-    }
-    case 'replay':
-      if (positional.length !== 1) throw new UsageError('replay: give exactly one counterexample file, e.g. vmapcheck replay counterexamples/rewrite-v2.tiny-1cpu.areas_disjoint.json');
-      return runReplay(positional[0]!, flags.quiet === true);
-    case 'audit-irq':
-      return runAuditIrq(flags, pick({ variant: flags.variant }).variants);
-    case 'pct':
-      return runPct(flags, pick(flags));
-    case 'workload':
-      return runWorkload(flags as WorkloadFlags);
-  }
-  return 2;
-}
-
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError || e instanceof CounterexampleError || e instanceof ConfigError) {
-    console.error(`vmapcheck: ${e.message}`);
-    process.exitCode = 2;
-  } else throw e;
-}
+// Run when executed directly (`tsx cli/main.ts …`), not when imported by the launcher or a test.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) void cli();

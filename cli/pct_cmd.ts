@@ -1,6 +1,7 @@
 /**
  * `vmapcheck pct`: a long seeded PCT campaign. Every new property broken is replayed from
- * the executed schedule, shrunk greedily and printed as a counterexample (with its seed).
+ * the executed schedule, shrunk greedily and printed as a counterexample with the seed,
+ * depth and run that regenerate it.
  */
 import type { Campaign } from '../explore/campaigns';
 import type { Variant } from '../model/variants/variant';
@@ -8,12 +9,31 @@ import { runScenario } from '../explore/check';
 import { pctBound, pctChooser, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
 import { buildCounterexample } from '../counterexamples/build';
+import { searchCommand } from '../reports/reproduce';
 import seedrandom from 'seedrandom';
+import type { Parsed } from './args';
+import type { Command } from './command';
+import { EXIT } from './exit';
+import { pickCampaigns, pickVariants } from './select';
+import { progressEnabled } from './progress';
+
+/** Default PCT seed; discover's PCT pass uses the same, so its findings regenerate with this command. */
+export const PCT_SEED = 1;
+/** Default bug depth d. */
+export const PCT_DEPTH = 3;
+/** Priority-change window k (steps). */
+export const PCT_K = 400;
+
+/** The seed string of PCT run `run` (shared with discover so a recorded run can be regenerated). */
+export function pctRunSeed(seed: number, variant: string, campaign: string, run: number): string {
+  return `${seed}/${variant}/${campaign}/${run}`;
+}
 
 /** Run PCT over the selection; prints findings, returns 0. */
 export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[]; campaigns: Campaign[] }): number {
-  const seed = (flags.seed as number | undefined) ?? 1;
-  const depth = (flags.depth as number | undefined) ?? 3;
+  const seed = (flags.seed as number | undefined) ?? PCT_SEED;
+  const depth = (flags.depth as number | undefined) ?? PCT_DEPTH;
+  const chatty = progressEnabled(flags.quiet === true);
   for (const v of sel.variants) {
     for (const c of sel.campaigns) {
       const runs = (flags.runs as number | undefined) ?? c.runs * 4;
@@ -21,11 +41,11 @@ export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[
       let steps = 0;
       const t0 = performance.now();
       for (let run = 0; run < runs; run++) {
-        const rs = `${seed}/${v.name}/${c.name}/${run}`;
+        const rs = pctRunSeed(seed, v.name, c.name, run);
         const scn = randomScenario(c, seedrandom(rs + '/prog'));
-        const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth, k: 400 }, scn) });
+        const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth, k: PCT_K }, scn) });
         steps += o.result.steps;
-        if (run > 0 && run % 500 === 0) console.log(`  ${v.name}/${c.name}: ${run}/${runs} runs, ${seen.size} properties broken so far`);
+        if (chatty && run > 0 && run % 500 === 0) process.stderr.write(`  ${v.name}/${c.name}: ${run}/${runs} runs, ${seen.size} properties broken so far, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
         for (const p of o.violated) {
           if (seen.has(p)) continue;
           seen.add(p);
@@ -33,11 +53,32 @@ export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[
           const { scenario } = shrinkScenario(replayable, (s) => runScenario(v, c, s).violated.has(p), 600);
           const ce = buildCounterexample(v, c, p, scenario, { strategy: 'pct', seed, depth, run });
           console.log(`${v.name}/${c.name} run ${run} (seed ${rs}): ${p}${ce ? ` — shrunk to ${ce.stats.ops} ops, ${ce.stats.contextSwitches} switches [${ce.finding ?? 'unclassified'}]: ${ce.violation.message.split('\n')[0]}` : ''}`);
+          if (ce) console.log(`  regenerate: ${searchCommand(ce)}`);
         }
       }
       const k = Math.max(1, Math.round(steps / runs));
       console.log(`${v.name}/${c.name}: ${runs} PCT runs (d=${depth}, mean k=${k} steps) in ${((performance.now() - t0) / 1000).toFixed(1)} s; per-run bound for a depth-${depth} bug: ${pctBound(c.cpus, k, depth).toExponential(2)}; broke ${[...seen].join(', ') || 'nothing'}`);
     }
   }
-  return 0;
+  return EXIT.OK;
 }
+
+/** `vmapcheck pct`. */
+export const PCT: Command = {
+  name: 'pct',
+  summary: 'long seeded PCT campaign (probabilistic concurrency testing, not fast-check generated)',
+  synopsis: '[--variant V,…] [--campaign C,…] [--runs N] [--depth D] [--seed S] [--quiet]',
+  flags: [
+    { name: 'variant', kind: 'list', help: 'variant(s) (default: all)' },
+    { name: 'campaign', kind: 'list', help: 'campaign(s) (default: all)' },
+    { name: 'runs', kind: 'int', min: 1, help: 'PCT runs per campaign (default: 4 x the campaign budget)' },
+    { name: 'depth', kind: 'int', min: 1, max: 10, help: `bug depth d >= 1 (default ${PCT_DEPTH})` },
+    { name: 'seed', kind: 'seed', help: `seed (default ${PCT_SEED})` },
+    { name: 'quiet', kind: 'bool', short: 'q', help: 'no progress lines' },
+  ],
+  examples: [
+    ['npx vmapcheck pct --variant rewrite-v2 --campaign tiny-2cpu --runs 2000', 'one campaign'],
+    ['npx vmapcheck pct --runs 10000 --depth 4 --seed 7', 'a long depth-4 sweep'],
+  ],
+  run: ({ flags }: Parsed) => runPct(flags, { variants: pickVariants('pct', flags.variant as string[] | undefined), campaigns: pickCampaigns('pct', flags.campaign as string[] | undefined) }),
+};

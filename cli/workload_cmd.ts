@@ -9,12 +9,17 @@ import { run } from '../model/engine/runner';
 import type { World } from '../model/engine/world';
 import { fls } from '../model/kernel/bitops';
 import { Lockdep } from '../model/kernel/lockdep';
-import { VARIANTS } from '../model/variants/registry';
 import type { Variant } from '../model/variants/variant';
 import { checksFor, SAFETY } from '../properties/index';
 import { WORKLOADS, generate, type Generated, type Workload } from '../explore/workloads';
 import type { Violation } from '../model/engine/violation';
-import { UsageError } from './args';
+import { UsageError } from './exit';
+import type { Parsed } from './args';
+import type { Command } from './command';
+import { EXIT } from './exit';
+import { pickVariants } from './select';
+import { VARIANTS } from '../model/variants/registry';
+import { didYouMean } from './suggest';
 
 /** Flags of `vmapcheck workload`, already parsed. */
 export interface WorkloadFlags {
@@ -216,14 +221,19 @@ export function workloadTable(o: TableOptions): Row[] {
 /** Validate a name against a list, as a UsageError listing the valid values. */
 function oneOf<T>(what: string, name: string, all: readonly T[], key: (x: T) => string): T {
   const x = all.find((y) => key(y) === name);
-  if (x === undefined) throw new UsageError(`workload: unknown ${what} '${name}'; valid: ${all.map(key).join(', ')}`);
+  if (x === undefined) throw new UsageError(`workload: unknown ${what} '${name}'${didYouMean(name, all.map(key))}; valid: ${all.map(key).join(', ')}`);
   return x;
 }
 
 /** `vmapcheck workload --name N --variant V --layout L --loops K --cpus C`; returns the exit code. */
 export function runWorkload(flags: WorkloadFlags, log: (s: string) => void = console.log): number {
   const workloads = flags.name === undefined ? WORKLOADS : [oneOf('workload', flags.name, WORKLOADS, (w) => w.name)];
-  const variants = (flags.variant ?? VARIANTS.map((v) => v.name)).map((n) => oneOf('variant', n, VARIANTS, (v) => v.name));
+  let variants: Variant[];
+  try {
+    variants = pickVariants('workload', flags.variant);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; valid: ${VARIANTS.map((v) => v.name).join(', ')}`);
+  }
   const layouts = flags.layout === undefined ? [X86_64, X86_32] : [oneOf('layout', flags.layout, Object.values(LAYOUTS), (l) => l.name)];
   const cpus = flags.cpus ?? 2;
   if (!Number.isInteger(cpus) || cpus < 1) throw new UsageError(`workload: --cpus must be a positive integer, not ${cpus}`);
@@ -232,5 +242,21 @@ export function runWorkload(flags: WorkloadFlags, log: (s: string) => void = con
   const loops = flags.loops;
   const modes = cpus > 1 ? (['performance', 'stress'] as const) : (['performance'] as const);
   workloadTable({ workloads, variants, layouts, cpus, modes, repeats: 1, log, ...(loops === undefined ? {} : { loops: () => loops }) });
-  return 0;
+  return EXIT.OK;
 }
+
+/** `vmapcheck workload`. */
+export const WORKLOAD: Command = {
+  name: 'workload',
+  summary: "the kernel's lib/test_vmalloc.c workloads on the x86 layouts, with flush/IPI/purge/block metrics",
+  synopsis: '[--name W] [--variant V,…] [--layout x86-64|x86-32] [--loops K] [--cpus C]',
+  flags: [
+    { name: 'name', kind: 'string', help: "workload (default: all; 'vmapcheck list workloads')" },
+    { name: 'variant', kind: 'list', help: 'variant(s) (default: all)' },
+    { name: 'layout', kind: 'string', help: 'x86-64 or x86-32 (default: both)' },
+    { name: 'loops', kind: 'int', min: 0, help: 'loops per CPU (default: the workload size)' },
+    { name: 'cpus', kind: 'int', min: 1, help: 'CPUs (default 2)' },
+  ],
+  examples: [['npx vmapcheck workload --name fix_size_alloc_test --variant rewrite-v2 --layout x86-64', 'one workload, one variant']],
+  run: ({ flags }: Parsed) => runWorkload(flags as WorkloadFlags),
+};

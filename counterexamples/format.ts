@@ -1,9 +1,17 @@
 /**
  * The counterexample file: everything needed to replay one shrunk failure exactly, plus
  * what a reader needs to understand it (the violation, a per-CPU trace, the explanation).
- * Parsing validates every field and says what is wrong and how to fix it.
+ *
+ * Parsing validates the shape with a zod schema (its issues become the error messages, each
+ * with the JSON path of the bad field) and then what a schema cannot say: the property
+ * exists, every schedule choice names an existing CPU, every handle refers to an earlier
+ * map op of the scenario, op ids are unique. A file that fails is rejected (exit 2), never
+ * replayed into a misleading "not reproduced".
  */
+import { z } from 'zod';
 import type { Choice, Op, Scenario } from '../model/engine/program';
+import { MAP_OPS } from '../model/engine/program';
+import { PROPERTIES } from '../properties/index';
 
 /** Format tag; bump when the shape changes. */
 export const CE_FORMAT = 'vmapcheck-counterexample/1';
@@ -37,38 +45,82 @@ export interface CounterexampleFile {
 /** A bad counterexample file: what is wrong and how to fix it. */
 export class CounterexampleError extends Error {}
 
-const OPS = new Set(['vmalloc', 'vfree', 'vmap', 'vunmap', 'vm_map_ram', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases', 'unmap_again', 'vm_unmap_ram_count']);
+/** Largest page count of one op: beyond any layout's vmalloc space in pages (2^20 = 4 GB of 4 KB pages). */
+export const MAX_PAGES = 1 << 20;
+
+const id = z.int().min(0, 'op ids are non-negative');
+const ref = z.int().min(0, 'a handle refers to an op id (>= 0)');
+const pages = z.int().min(1, 'at least 1 page').max(MAX_PAGES, `at most ${MAX_PAGES} pages`);
+const irqsOff = z.boolean().optional();
+const op = z.discriminatedUnion('op', [
+  z.strictObject({ id, op: z.literal(['vmalloc', 'vmap', 'vm_map_ram']), pages, irqsOff }),
+  z.strictObject({ id, op: z.literal(['vfree', 'vunmap', 'vm_unmap_ram', 'unmap_again']), h: ref, irqsOff }),
+  z.strictObject({ id, op: z.literal('touch'), h: ref, page: z.int().min(0).max(MAX_PAGES), irqsOff }),
+  z.strictObject({ id, op: z.literal('vm_unmap_aliases'), irqsOff }),
+  z.strictObject({ id, op: z.literal('vm_unmap_ram_count'), h: ref, count: z.int().min(0).max(MAX_PAGES), irqsOff }),
+]);
+const cpu = z.int().min(0, 'a CPU number is >= 0');
+const choice = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('run'), cpu, n: z.int().min(1, 'a run choice needs n >= 1') }),
+  z.strictObject({ t: z.literal('irq'), cpu, kind: z.enum(['hardirq', 'softirq']), op }),
+  z.strictObject({ t: z.literal('spec'), cpu, pick: z.int().min(0) }),
+]);
+const search = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('fast-check'), seed: z.int(), path: z.string() }),
+  z.object({ strategy: z.literal('pct'), seed: z.int(), depth: z.int().min(1), run: z.int().min(0) }),
+  z.object({ strategy: z.literal('hand'), note: z.string() }),
+]);
+
+/** The schema of a counterexample file (shape only; see parseCounterexample for the cross-field checks). */
+export const counterexampleSchema = z.object({
+  format: z.literal(CE_FORMAT, { error: `expected '${CE_FORMAT}'` }),
+  variant: z.string().min(1),
+  campaign: z.string().min(1),
+  config: z.object({ layout: z.string().min(1), cpus: z.int().min(1).max(64) }),
+  property: z.string().min(1),
+  search,
+  scenario: z.object({ programs: z.array(z.array(op)), schedule: z.array(choice), faults: z.array(z.int().min(0)).optional() }),
+  violation: z.object({ message: z.string(), cpu: z.int(), context: z.string(), fn: z.string(), stmt: z.string(), frames: z.array(z.string()) }),
+  stats: z.object({ ops: z.int().min(0), contextSwitches: z.int().min(0), steps: z.int().min(0) }),
+  finding: z.string().optional(),
+  explanation: z.string().optional(),
+  trace: z.array(z.string()),
+});
 
 function fail(where: string, what: string): never {
   throw new CounterexampleError(`${where}: ${what}`);
 }
 
-function isInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x);
+/** `scenario.programs[0][1].pages` from a zod issue path. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || '(top level)';
 }
 
-function checkOp(where: string, o: unknown): Op {
-  if (typeof o !== 'object' || o === null) fail(where, 'an op must be an object like {"id": 1, "op": "vmalloc", "pages": 2}');
-  const r = o as Record<string, unknown>;
-  if (!isInt(r.id)) fail(where, 'op.id must be an integer');
-  if (typeof r.op !== 'string' || !OPS.has(r.op)) fail(where, `unknown op '${String(r.op)}'; known: ${[...OPS].join(', ')}`);
-  for (const f of ['pages', 'h', 'page', 'count'] as const) if (f in r && !isInt(r[f])) fail(where, `op.${f} must be an integer`);
-  return r as unknown as Op;
-}
-
-function checkChoice(where: string, c: unknown): Choice {
-  if (typeof c !== 'object' || c === null) fail(where, 'a schedule choice must be an object');
-  const r = c as Record<string, unknown>;
-  if (!isInt(r.cpu)) fail(where, 'choice.cpu must be an integer');
-  if (r.t === 'run') {
-    if (!isInt(r.n) || (r.n as number) < 1) fail(where, 'a run choice needs n >= 1');
-  } else if (r.t === 'irq') {
-    if (r.kind !== 'hardirq' && r.kind !== 'softirq') fail(where, "irq kind must be 'hardirq' or 'softirq'");
-    checkOp(`${where}.op`, r.op);
-  } else if (r.t === 'spec') {
-    if (!isInt(r.pick)) fail(where, 'spec.pick must be an integer');
-  } else fail(where, `choice.t must be 'run', 'irq' or 'spec', not '${String(r.t)}'`);
-  return r as unknown as Choice;
+/** The cross-field checks: property, CPUs, op ids, handle references. */
+function checkScenario(name: string, ce: CounterexampleFile): void {
+  const known = PROPERTIES.map((p) => p.name);
+  if (!known.includes(ce.property)) fail(name, `unknown property '${ce.property}'; known: ${known.join(', ')}`);
+  const s = ce.scenario;
+  if (s.programs.length !== ce.config.cpus) fail(name, `config.cpus is ${ce.config.cpus} but the scenario has ${s.programs.length} programs`);
+  s.schedule.forEach((c: Choice, i) => {
+    if (c.cpu >= ce.config.cpus) fail(`${name}: scenario.schedule[${i}]`, `names cpu ${c.cpu}, but the counterexample has ${ce.config.cpus} CPU(s) (0..${ce.config.cpus - 1})`);
+  });
+  const all: [string, Op][] = [
+    ...s.programs.flatMap((p, i) => p.map((o, j): [string, Op] => [`scenario.programs[${i}][${j}]`, o])),
+    ...s.schedule.flatMap((c, i): [string, Op][] => (c.t === 'irq' ? [[`scenario.schedule[${i}].op`, c.op]] : [])),
+  ];
+  const byId = new Map<number, Op>();
+  for (const [where, o] of all) {
+    if (byId.has(o.id)) fail(`${name}: ${where}`, `op id ${o.id} is used twice; every op needs its own id`);
+    byId.set(o.id, o);
+  }
+  for (const [where, o] of all) {
+    if (!('h' in o)) continue;
+    const target = byId.get(o.h);
+    if (target === undefined || !MAP_OPS.has(target.op) || o.h >= o.id) {
+      fail(`${name}: ${where}`, `handle #${o.h} is dangling: a handle must be the id of an earlier vmalloc/vmap/vm_map_ram op of this scenario${target ? ` (#${o.h} is ${target.op}${o.h >= o.id ? ', not earlier' : ''})` : ''}`);
+    }
+  }
 }
 
 /** Parse and validate a counterexample file's text; `name` is used in messages. */
@@ -79,20 +131,25 @@ export function parseCounterexample(text: string, name: string): CounterexampleF
   } catch (e) {
     fail(name, `not valid JSON (${(e as Error).message}); fix the file or re-create it with 'vmapcheck discover'`);
   }
-  if (typeof j !== 'object' || j === null) fail(name, 'the top level must be an object');
-  const r = j as Record<string, unknown>;
-  if (r.format !== CE_FORMAT) fail(name, `format is '${String(r.format)}', expected '${CE_FORMAT}'`);
-  for (const f of ['variant', 'campaign', 'property'] as const) if (typeof r[f] !== 'string') fail(name, `'${f}' must be a string`);
-  const cfg = r.config as Record<string, unknown> | undefined;
-  if (!cfg || typeof cfg.layout !== 'string' || !isInt(cfg.cpus)) fail(name, "'config' must be {\"layout\": string, \"cpus\": integer}");
-  const s = r.scenario as Record<string, unknown> | undefined;
-  if (!s || !Array.isArray(s.programs) || !Array.isArray(s.schedule)) fail(name, "'scenario' must have 'programs' (array of op arrays) and 'schedule' (array)");
-  (s.programs as unknown[]).forEach((p, i) => {
-    if (!Array.isArray(p)) fail(`${name}: scenario.programs[${i}]`, 'must be an array of ops');
-    p.forEach((o, j) => checkOp(`${name}: scenario.programs[${i}][${j}]`, o));
-  });
-  (s.schedule as unknown[]).forEach((c, i) => checkChoice(`${name}: scenario.schedule[${i}]`, c));
-  if (s.faults !== undefined && !(Array.isArray(s.faults) && s.faults.every(isInt))) fail(name, "'scenario.faults' must be an array of integers");
-  if ((s.programs as unknown[]).length !== cfg.cpus) fail(name, `config.cpus is ${cfg.cpus} but the scenario has ${(s.programs as unknown[]).length} programs`);
-  return r as unknown as CounterexampleFile;
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) fail(name, 'the top level must be an object');
+  const fmt = (j as { format?: unknown }).format;
+  if (fmt !== CE_FORMAT) fail(name, `format is '${String(fmt)}', expected '${CE_FORMAT}'`);
+  const r = counterexampleSchema.safeParse(j);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const more = r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more problem(s))` : '';
+    const last = issue.path.at(-1);
+    const tags: Record<string, string> = { op: 'op', t: 'choice.t', strategy: 'search.strategy' };
+    if (issue.code === 'invalid_union' && typeof last === 'string' && tags[last] !== undefined) {
+      // A discriminator: name the bad value and the known ones, at the object that has it.
+      const value = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], j);
+      const known = [...new Set([...issue.message.matchAll(/'([^']+)'/g)].map((m) => m[1]!))];
+      fail(`${name}: ${issuePath(issue.path.slice(0, -1))}`, `unknown ${tags[last]} '${String(value)}'; known: ${known.join(', ')}${more}`);
+    }
+    fail(`${name}: ${issuePath(issue.path)}`, `${issue.message}${more}`);
+  }
+  const ce = r.data as unknown as CounterexampleFile;
+  checkScenario(name, ce);
+  // Keep the caller's object (key order, extra fields) so a file round-trips unchanged.
+  return j as CounterexampleFile;
 }

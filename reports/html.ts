@@ -2,7 +2,8 @@
  * The audit as one self-contained HTML page: verdict and failures first, the variant ×
  * property matrix, sometimes-properties, every counterexample with its per-CPU timeline
  * and address-space map, lifecycle coverage, and campaign figures. No external assets, no
- * network, no timestamps: the same audit gives the same bytes. Readable without script.
+ * network, no timestamps: the same audit gives the same bytes. Failing counterexamples are
+ * drawn inline; the others' timelines are lazily drawn (by the one inline script) when opened.
  */
 import type { AuditResult } from '../explore/audit';
 import { PROPERTIES, propertyByName } from '../properties/index';
@@ -11,6 +12,8 @@ import type { Timeline } from './timeline';
 import { addressMapHtml, coverageHtml, timelineTable } from './html_parts';
 import { CSP, CSS, esc, SCRIPT, slug } from './html_style';
 import { irqHtml } from './irq';
+import { DIAGRAM_CSS } from './diagram';
+import { savedCounterexamplePath, searchCommand } from './reproduce';
 
 type Anchors = ReadonlyMap<string, string>;
 
@@ -71,7 +74,7 @@ function searchText(e: CeEntry): string {
   return `by hand: ${s.note}`;
 }
 
-function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timeline | undefined): string {
+function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timeline | undefined, outDir: string): string {
   const ce = e.ce;
   const cell = r.cells.find((c) => c.counterexample === e.key);
   const failing = !e.recorded || cell?.observed === 'not-reproduced';
@@ -85,14 +88,18 @@ function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timel
     ['finding', ce.finding ? `<b>${esc(ce.finding)}</b> ${esc(ce.explanation ?? '')}` : 'unclassified'],
     ['stats', `${ce.stats.ops} op(s), ${ce.stats.contextSwitches} context switch(es), ${ce.stats.steps} step(s)`],
     ['found by', esc(searchText(e))],
-    ['replay', e.recorded ? `<code>vmapcheck replay ${esc(e.key)}</code>` : `<code>vmapcheck discover --variant ${esc(ce.variant)} --campaign ${esc(ce.campaign)} --write</code> records it`],
+    ['replay', e.recorded ? `<code>npx vmapcheck replay ${esc(e.key)}</code>` : `<code>npx vmapcheck replay ${esc(savedCounterexamplePath(outDir, ce))}</code>; <code>npx vmapcheck discover --variant ${esc(ce.variant)} --campaign ${esc(ce.campaign)} --write</code> records it`],
+    ...(searchCommand(ce) ? ([['regenerate', `<code>${esc(searchCommand(ce)!)}</code>`]] as [string, string][]) : []),
   ];
   const body: string[] = [`<div class="kv">${kv.map(([k, x]) => `<b>${esc(k)}</b><span>${x}</span>`).join('')}</div>`];
   if (t !== undefined) {
-    body.push(`<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor));
-    if (t.atViolation) body.push(addressMapHtml(t, t.atViolation));
-    body.push(addressMapHtml(t, { label: 'at the end of the run (after teardown)', areas: t.areas, blocks: t.blocks }));
-  } else body.push(`<p class="sub">The timeline is shown for the first counterexample of this finding on ${esc(ce.variant)}; this one replays with <code>npm run vmapcheck -- replay ${esc(e.key)}</code>.</p>`);
+    const parts = [`<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor)];
+    if (t.atViolation) parts.push(addressMapHtml(t, t.atViolation));
+    parts.push(addressMapHtml(t, { label: 'at the end of the run (after teardown)', areas: t.areas, blocks: t.blocks }));
+    // Failing sections (open) inline; the others lazily, when opened (see SCRIPT).
+    if (failing) body.push(...parts);
+    else body.push(`<div class="tl-slot"><p class="sub">Open this section to draw its timeline.</p></div><template class="lazy">${parts.join('\n')}</template>`);
+  } else body.push(`<p class="sub">Not replayable any more (see the failures); the recorded trace:</p><pre>${esc(ce.trace.join('\n'))}</pre>`);
   const title = `${ce.variant} / ${ce.campaign} / ${ce.property}`;
   return `<section class="ce${failing ? ' failure' : ''}" id="${esc(anchor)}"><details${failing ? ' open' : ''}><summary>${esc(title)} <span class="sub">${esc(e.key)}${ce.finding ? ' — ' + esc(ce.finding) : ''}</span></summary>\n${body.join('\n')}\n</details></section>`;
 }
@@ -105,31 +112,33 @@ function figuresHtml(r: AuditResult): string {
 }
 
 /** The audit as one self-contained HTML page; `timelines` maps counterexample keys to replayed timelines. */
-export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>): string {
+export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>, outDir = 'out'): string {
   const entries = counterexampleEntries(r);
   const anchors = new Map(entries.map((e, i) => [e.key, `ce-${i + 1}-${slug(e.key)}`]));
   const v = verdict(r);
-  const ces = entries.map((e) => counterexampleHtml(r, e, anchors.get(e.key)!, timelines[e.key]));
+  const ces = entries.map((e) => counterexampleHtml(r, e, anchors.get(e.key)!, timelines[e.key], outDir));
+  const sections: [string, string, string][] = [
+    ['failures', 'failures', failuresHtml(r, anchors, entries)],
+    ['matrix', 'matrix', matrixHtml(r, anchors)],
+    ['irq', 'irq safety', irqHtml(r, (path) => anchors.get(path))],
+    ['sometimes', 'sometimes', sometimesHtml(r)],
+    ['counterexamples', 'counterexamples', `<h2 id="counterexamples">Counterexamples (${entries.length})</h2>\n<div id="toggles" hidden><button type="button" data-open="1">expand all</button><button type="button" data-open="0">collapse all</button></div>\n${ces.length > 0 ? ces.join('\n') : '<p class="sub">None.</p>'}`],
+    ['coverage', 'coverage', `<h2 id="coverage">Lifecycle coverage</h2>\n${coverageHtml(r)}`],
+    ['campaigns', 'campaigns', figuresHtml(r)],
+  ];
+  // The nav links only to sections this page has (a section renders to '' when empty).
+  const present = sections.filter(([, , html]) => html !== '');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>vmapcheck audit: ${esc(v)}</title>`,
-    `<style>${CSS}</style></head><body>`,
+    `<style>${CSS}${DIAGRAM_CSS}</style></head><body>`,
     '<h1>vmapcheck audit</h1>',
-    '<nav><a href="#failures">failures</a><a href="#matrix">matrix</a><a href="#irq">irq safety</a><a href="#sometimes">sometimes</a><a href="#counterexamples">counterexamples</a><a href="#coverage">coverage</a><a href="#campaigns">campaigns</a></nav>',
+    `<nav>${present.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>`,
     `<div class="banner ${r.ok ? 'ok' : 'bad'}">${r.ok ? '✓' : '‼'} ${esc(v)} <span class="sub">${r.variants.length} variant(s): ${r.variants.map(esc).join(', ')} × ${r.campaigns.length} campaign(s): ${r.campaigns.map(esc).join(', ')}</span></div>`,
-    failuresHtml(r, anchors, entries),
-    matrixHtml(r, anchors),
-    irqHtml(r, (path) => anchors.get(path)),
-    sometimesHtml(r),
-    `<h2 id="counterexamples">Counterexamples (${entries.length})</h2>`,
-    '<div id="toggles" hidden><button type="button" data-open="1">expand all</button><button type="button" data-open="0">collapse all</button></div>',
-    ces.length > 0 ? ces.join('\n') : '<p class="sub">None.</p>',
-    '<h2 id="coverage">Lifecycle coverage</h2>',
-    coverageHtml(r),
-    figuresHtml(r),
+    ...present.map(([, , html]) => html),
     `<script>${SCRIPT}</script>`,
     '</body></html>',
     '',

@@ -5,6 +5,8 @@
 import type { AuditResult } from '../explore/audit';
 import type { AddressMap, CpuState, Row, Timeline } from './timeline';
 import { esc, slug } from './html_style';
+import { stateDiagramSvg } from './diagram';
+import { lifecycleTable } from '../model/lifecycles/index';
 
 /** One CPU's TLB contents as a compact list. */
 function tlbHtml(s: CpuState): string {
@@ -113,14 +115,26 @@ function place(offset: number, pages: number, total: number): string {
   return `left:${((100 * l) / total).toFixed(3)}%;width:calc(${((100 * Math.max(r - l, 0)) / total).toFixed(3)}% - 1px)`;
 }
 
-/** The address-space map: areas (and vmap blocks) drawn to scale on the vmalloc range. */
+/** What the boxes of an address-space map mean. */
+const MAP_LEGEND =
+  '<div class="legend maplegend">' +
+  '<span><span class="sw box-live"></span>vmap area in use</span>' +
+  '<span><span class="sw box-lazy"></span>lazily freed / being purged (TLB may still map it)</span>' +
+  '<span><span class="sw box-freed"></span>freed</span>' +
+  '<span><span class="sw box-km"></span>kmalloced, not yet in the tree</span>' +
+  '<span><span class="sw box-ovl"></span>overlaps another area</span>' +
+  '<span><span class="sw box-blk"></span>vmap block (darker: full / fully dirty)</span>' +
+  '<span>x axis: VMALLOC_START … VMALLOC_END to scale; overlapping areas go to extra lanes</span>' +
+  '</div>';
+
+/** The address-space map: areas (and vmap blocks) drawn to scale on the vmalloc range, with its legend. */
 export function addressMapHtml(t: Timeline, m: AddressMap): string {
   const total = Math.max(t.pages, 1);
   const inside = m.areas.filter((a) => a.inRange);
   const { lane, overlap } = lanes(inside);
   const nl = Math.max(1, ...lane.map((l) => l + 1));
   const grid = total <= 256 ? `background-image:linear-gradient(to right,#d0d7de 1px,transparent 1px);background-size:calc(100% / ${total}) 100%;` : '';
-  const out: string[] = [`<h4>Address space: ${esc(m.label)}</h4>`, `<div class="amap" style="${grid}">`];
+  const out: string[] = [`<h4>Address space: ${esc(m.label)}</h4>`, MAP_LEGEND, `<div class="amap" style="${grid}">`];
   for (let l = 0; l < nl; l++) {
     const boxes = inside
       .map((a, i) => ({ a, i }))
@@ -150,29 +164,44 @@ export function addressMapHtml(t: Timeline, m: AddressMap): string {
   return out.join('\n');
 }
 
-/** Lifecycle coverage of every variant: states and transitions with counts, uncovered ones highlighted. */
+/** A machine the variant never instantiated (every state entered 0 times): it has no such object. */
+function absent(m: { states: Record<string, number> }): boolean {
+  return Object.values(m.states).every((n) => n === 0);
+}
+
+/**
+ * Lifecycle coverage of every variant: each machine as a state diagram (covered / uncovered
+ * states and transitions) with its count tables; machines the variant never instantiates
+ * (vanilla has no vmap_block) are listed as absent, not as uncovered.
+ */
 export function coverageHtml(r: AuditResult): string {
   const out: string[] = [];
   for (const v of r.variants) {
     const cov = r.coverage[v];
     if (cov === undefined) continue;
-    const machines = Object.entries(cov);
+    const machines = Object.entries(cov).filter(([, m]) => !absent(m));
+    const missing = Object.entries(cov).filter(([, m]) => absent(m)).map(([name]) => name);
     const unc = machines.reduce((n, [, m]) => n + m.uncovered.length, 0);
     const all = machines.reduce((n, [, m]) => n + Object.keys(m.transitions).length, 0);
-    out.push(`<details${unc > 0 ? ' open' : ''}><summary>${esc(v)}: ${all - unc} of ${all} declared transitions taken${unc > 0 ? `, <span class="outside">${unc} uncovered</span>` : ''}</summary><div class="cov">`);
+    out.push(`<details class="covv"${unc > 0 ? ' open' : ''} data-variant="${esc(v)}"><summary>${esc(v)}: ${all - unc} of ${all} declared transitions taken${unc > 0 ? `, <span class="outside">${unc} uncovered</span>` : ''}</summary>`);
+    if (missing.length > 0) out.push(`<p class="sub">Not part of ${esc(v)} (never instantiated, so not counted as uncovered): ${missing.map((m) => `<code>${esc(m)}</code>`).join(', ')}</p>`);
+    out.push('<div class="cov">');
     for (const [name, m] of machines) {
+      const table = lifecycleTable(name);
       const states = Object.entries(m.states).map(([s, n]) => `<tr${n === 0 ? ' class="zero"' : ''}><td>${esc(s)}</td><td class="num">${n}</td></tr>`);
       const trans = Object.entries(m.transitions).map(([k, n]) => `<tr${n === 0 ? ' class="zero"' : ''}><td><code>${esc(k)}</code>${n === 0 ? ' <b>uncovered</b>' : ''}</td><td class="num">${n}</td></tr>`);
       const rej = Object.entries(m.rejected).map(([k, n]) => `<tr class="zero"><td><code>${esc(k)}</code></td><td class="num">${n}</td></tr>`);
       out.push(
         `<div><h3>${esc(name)} <span class="sub">${m.uncovered.length} of ${trans.length} transitions uncovered</span></h3>`,
-        `<table><tr><th>state</th><th>entered</th></tr>${states.join('')}</table>`,
-        `<table><tr><th>transition</th><th>taken</th></tr>${trans.join('')}</table>`,
+        table ? stateDiagramSvg(table, m, `sm-${v}-${name}`) : '',
+        `<details><summary>counts</summary><table><tr><th>state</th><th>entered</th></tr>${states.join('')}</table>`,
+        `<table><tr><th>transition</th><th>taken</th></tr>${trans.join('')}</table></details>`,
         rej.length > 0 ? `<table><tr><th>rejected event</th><th>times</th></tr>${rej.join('')}</table>` : '',
         '</div>',
       );
     }
     out.push('</div></details>');
   }
+  if (out.length > 0) out.unshift('<p class="legend"><span>diagram: <b style="color:#1a7f37">solid green</b> transition taken / state entered</span><span><b style="color:#cf222e">dashed red</b> never taken / never entered</span><span>thick border: final state; dot: initial state; hover for counts</span></p>');
   return out.join('\n');
 }

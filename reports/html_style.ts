@@ -68,9 +68,30 @@ tr.atv td{background:#fff5f5;font-size:11px}
 .outside{color:var(--bad);font-weight:600}
 .cov tr.zero td{background:var(--badbg);color:var(--bad)}.cov{columns:2 520px}.cov>div{break-inside:avoid}
 #toggles{margin:8px 0}#toggles button{margin-right:6px}
+.maplegend .sw{display:inline-block;width:14px;height:10px;border:1px solid;border-radius:2px;margin-right:4px;vertical-align:middle}
+.sw.box-live{background:#b6e3ff;border-color:#0550ae}.sw.box-lazy{background:#fff8c5;border-color:#9a6700}.sw.box-freed{background:#eaeef2;border-color:#8c959f}
+.sw.box-km{background:#fff;border-style:dashed;border-color:#0550ae}.sw.box-ovl{background:var(--badbg);border:2px solid var(--bad)}.sw.box-blk{background:#fbefff;border-color:#8250df}
 `;
 
-/** The only script: expand / collapse every section. The page reads fine without it. */
-export const SCRIPT = `(function(){var t=document.getElementById('toggles');if(!t)return;t.hidden=false;
+/**
+ * The only script: expand / collapse every section, and lazy timelines. A counterexample's
+ * timeline and maps sit in a <template> (parsed, never laid out, so hundreds of them keep
+ * the page fast) and are put into the page when its section is opened, or when a link or
+ * the URL's #fragment points into it. Failing sections are rendered inline, without script.
+ */
+export const SCRIPT = `(function(){
+function render(sec){if(!sec)return;var t=sec.querySelector('template.lazy');if(!t)return;var slot=sec.querySelector('.tl-slot');
+if(slot){slot.replaceWith(t.content.cloneNode(true));}t.remove();}
+function sectionFor(id){var s=document.getElementById(id);if(s)return s.closest?s.closest('section.ce'):null;
+var all=document.querySelectorAll('section.ce');for(var i=0;i<all.length;i++){if(id.indexOf(all[i].id+'-')===0)return all[i];}return null;}
+function go(id,scroll){var sec=sectionFor(id);if(sec){render(sec);var d=sec.querySelector('details');if(d)d.open=true;}
+var el=document.getElementById(id);if(el&&scroll)el.scrollIntoView();}
+document.addEventListener('toggle',function(e){var d=e.target;if(d&&d.open&&d.parentElement&&d.parentElement.matches('section.ce'))render(d.parentElement);},true);
+document.addEventListener('click',function(e){var a=e.target&&e.target.closest?e.target.closest('a[href^="#"]'):null;if(!a)return;var id=decodeURIComponent(a.getAttribute('href').slice(1));
+if(id&&!document.getElementById(id)){go(id,false);}if(document.getElementById(id)){e.preventDefault();go(id,true);history.replaceState(null,'','#'+id);}});
+document.querySelectorAll('section.ce > details[open]').forEach(function(d){render(d.parentElement);});
+if(location.hash)go(decodeURIComponent(location.hash.slice(1)),true);
+document.documentElement.setAttribute('data-ready','1');
+var t=document.getElementById('toggles');if(!t)return;t.hidden=false;
 t.addEventListener('click',function(e){var b=e.target;if(!b||!b.dataset||!b.dataset.open)return;
 var o=b.dataset.open==='1';document.querySelectorAll('details').forEach(function(d){d.open=o;});});})();`;

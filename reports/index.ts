@@ -2,8 +2,6 @@
  * Write every report of an audit (HTML, JUnit XML, Markdown summary, raw JSON) and render
  * the terminal summary: a kernel-style splat per failure, then a compact matrix.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AuditResult } from '../explore/audit';
 import { campaignByName } from '../explore/campaigns';
 import { runScenario } from '../explore/check';
@@ -13,8 +11,11 @@ import { variantByName } from '../model/variants/registry';
 import { PROPERTIES } from '../properties/index';
 import { renderHtml } from './html';
 import { renderJUnit } from './junit';
-import { counterexampleEntries, failureKey, matrixCell, matrixProperties, renderMarkdown, verdict } from './markdown';
+import { counterexampleEntries, matrixCell, matrixProperties, renderMarkdown, verdict } from './markdown';
 import { timelineOf, type MapSnapshot, type Timeline } from './timeline';
+import { reproduceLines, savedCounterexamplePath } from './reproduce';
+import { writeAllOrNothing, type WriteIo } from './write';
+import { relative } from 'node:path';
 
 /** The HTML page (re-exported for the CLI). */
 export { renderHtml } from './html';
@@ -49,18 +50,15 @@ export function replayTimeline(ce: CounterexampleFile, name = 'counterexample'):
   return timelineOf(w, variant.view(w), snap);
 }
 
-/** Write report.html, junit.xml, summary.md and result.json into `outDir`; returns their paths. */
-export function writeReports(r: AuditResult, outDir: string): string[] {
-  mkdirSync(outDir, { recursive: true });
+/**
+ * Write report.html, junit.xml, summary.md, result.json and the counterexamples this audit
+ * found but the manifest does not record (counterexamples/*.json, so each failure has a
+ * file to replay) into `outDir`, all or nothing; returns their paths.
+ */
+export function writeReports(r: AuditResult, outDir: string, io?: WriteIo): string[] {
   const timelines: Record<string, Timeline> = {};
-  // One full timeline per (variant, finding), plus every failure's: 300 timelines would make
-  // a page of tens of megabytes; the others are one `replay` away.
-  const shown = new Set<string>();
+  // Every counterexample gets a timeline; the page renders each one only when opened.
   for (const e of counterexampleEntries(r)) {
-    const group = `${e.ce.variant}/${e.ce.finding ?? e.ce.property}`;
-    const failing = r.failures.some((f) => f.counterexample === e.ce);
-    if (shown.has(group) && !failing) continue;
-    shown.add(group);
     try {
       timelines[e.key] = replayTimeline(e.ce, e.key);
     } catch {
@@ -68,21 +66,18 @@ export function writeReports(r: AuditResult, outDir: string): string[] {
     }
   }
   const files: [string, string][] = [
-    ['report.html', renderHtml(r, timelines)],
-    ['junit.xml', renderJUnit(r)],
-    ['summary.md', renderMarkdown(r)],
+    ['report.html', renderHtml(r, timelines, outDir)],
+    ['junit.xml', renderJUnit(r, outDir)],
+    ['summary.md', renderMarkdown(r, outDir)],
     ['result.json', JSON.stringify(r, bigintReplacer, 2) + '\n'],
   ];
-  return files.map(([name, text]) => {
-    const p = join(outDir, name);
-    writeFileSync(p, text);
-    return p;
-  });
+  for (const f of r.failures) if (f.counterexample) files.push([relative(outDir, savedCounterexamplePath(outDir, f)), JSON.stringify(f.counterexample, null, 1) + '\n']);
+  return writeAllOrNothing(outDir, files, io);
 }
 
 const TRACE_LINES = 400;
 
-function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
+function splat(r: AuditResult, f: AuditResult['failures'][number], outDir: string): string[] {
   const cell = r.cells.find((c) => c.variant === f.variant && c.campaign === f.campaign && c.property === f.property);
   const recorded = cell?.counterexample;
   const ce = f.counterexample ?? (recorded ? r.counterexamples[recorded] : undefined);
@@ -102,19 +97,19 @@ function splat(r: AuditResult, f: AuditResult['failures'][number]): string[] {
     out.push(`CPU: ${v.cpu} Context: ${v.context} ${v.fn}${v.stmt ? ': ' + v.stmt : ''}`, `Violation: ${v.message}`);
     if (v.frames.length > 0) out.push('Call Trace:', ...[...v.frames].reverse().map((fr) => ` ${fr}`));
     if (ce.finding) out.push(`Finding ${ce.finding}: ${ce.explanation ?? ''}`);
-    out.push(`Counterexample: ${f.counterexample ? `${failureKey(f)} (record it: vmapcheck discover --variant ${f.variant} --campaign ${f.campaign} --write)` : recorded}`);
+    out.push(`Counterexample: ${f.counterexample ? `${savedCounterexamplePath(outDir, f)} (not in the manifest; record it: npx vmapcheck discover --variant ${f.variant} --campaign ${f.campaign} --write)` : recorded}`);
     out.push(`${ce.stats.ops} ops, ${ce.stats.contextSwitches} context switches, ${ce.stats.steps} steps`);
     out.push(...ce.trace.slice(0, TRACE_LINES).map((l) => l.trimEnd()));
     if (ce.trace.length > TRACE_LINES) out.push(`... ${ce.trace.length - TRACE_LINES} more trace lines in report.html`);
   }
-  out.push('---[ end trace ]---');
+  out.push(...reproduceLines(r, f, outDir), '---[ end trace ]---');
   return out;
 }
 
 /** The terminal summary: a kernel-style splat per failure, then a compact variant × property matrix and the verdict. */
-export function terminalSummary(r: AuditResult): string {
+export function terminalSummary(r: AuditResult, outDir = 'out'): string {
   const out: string[] = [];
-  for (const f of r.failures) out.push(...splat(r, f), '');
+  for (const f of r.failures) out.push(...splat(r, f, outDir), '');
   const props = matrixProperties(r);
   const order = PROPERTIES.map((p) => p.name);
   const some = [...new Set(r.sometimes.map((s) => s.property))].sort((a, b) => order.indexOf(a) - order.indexOf(b));

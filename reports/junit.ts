@@ -6,6 +6,7 @@
  */
 import type { AuditResult, Failure } from '../explore/audit';
 import type { CounterexampleFile } from '../counterexamples/format';
+import { reproduceLines } from './reproduce';
 
 /** Escape text for XML content and attributes; drops characters XML 1.0 forbids. */
 export function xmlEsc(s: string): string {
@@ -27,9 +28,9 @@ interface Case {
   readonly out: string[];
 }
 
-function failureBody(f: Failure, r: AuditResult, cePath: string | undefined): string {
+function failureBody(f: Failure, r: AuditResult, cePath: string | undefined, outDir: string): string {
   const ce: CounterexampleFile | undefined = f.counterexample ?? (cePath ? r.counterexamples[cePath] : undefined);
-  if (ce === undefined) return f.detail;
+  if (ce === undefined) return [f.detail, ...reproduceLines(r, f, outDir)].join('\n');
   const head = [
     `${ce.property}: ${ce.violation.message}`,
     `at cpu${ce.violation.cpu} (${ce.violation.context}) ${ce.violation.fn}${ce.violation.stmt ? ': ' + ce.violation.stmt : ''}`,
@@ -37,11 +38,11 @@ function failureBody(f: Failure, r: AuditResult, cePath: string | undefined): st
     `${ce.stats.ops} ops, ${ce.stats.contextSwitches} context switches, ${ce.stats.steps} steps`,
     '',
   ];
-  return [...head, ...ce.trace.map((l) => l.trimEnd())].join('\n');
+  return [...head, ...ce.trace.map((l) => l.trimEnd()), '', ...reproduceLines(r, f, outDir)].join('\n');
 }
 
-/** The audit as JUnit XML. */
-export function renderJUnit(r: AuditResult): string {
+/** The audit as JUnit XML; `outDir` is where unrecorded counterexamples are saved (for the reproduce lines). */
+export function renderJUnit(r: AuditResult, outDir = 'out'): string {
   const cases = new Map<string, Case>();
   const get = (variant: string, name: string): Case => {
     const k = `${variant}\u0000${name}`;
@@ -75,7 +76,7 @@ export function renderJUnit(r: AuditResult): string {
       out.push(`${open}>`);
       for (const f of c.failures) {
         const cePath = r.cells.find((x) => x.variant === f.variant && x.campaign === f.campaign && x.property === f.property)?.counterexample;
-        out.push(`      <failure message="${xmlEsc(f.detail)}" type="${xmlEsc(f.kind)}">${xmlEsc(failureBody(f, r, cePath))}</failure>`);
+        out.push(`      <failure message="${xmlEsc(f.detail)}" type="${xmlEsc(f.kind)}">${xmlEsc(failureBody(f, r, cePath, outDir))}</failure>`);
       }
       if (c.out.length > 0) out.push(`      <system-out>${xmlEsc(c.out.join('\n'))}</system-out>`);
       out.push('    </testcase>');

@@ -8,6 +8,7 @@ import type { CounterexampleFile } from '../counterexamples/format';
 import { FINDINGS } from '../counterexamples/findings';
 import { PROPERTIES, SAFETY } from '../properties/index';
 import { irqMarkdown } from './irq';
+import { reproduceLines } from './reproduce';
 
 /** A counterexample a report shows: recorded in the manifest (key = its path) or found by this audit. */
 export interface CeEntry {
@@ -116,13 +117,13 @@ function table(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-/** The CI summary. */
-export function renderMarkdown(r: AuditResult): string {
+/** The CI summary; `outDir` is where unrecorded counterexamples are saved (for the reproduce lines). */
+export function renderMarkdown(r: AuditResult, outDir = 'out'): string {
   const out: string[] = ['# vmapcheck audit', ''];
   out.push(r.ok ? `**✅ ${md(verdict(r))}**` : `**❌ ${md(verdict(r))}** (${r.variants.length} variant(s) × ${r.campaigns.length} campaign(s))`, '');
   if (r.failures.length > 0) {
     out.push('## Failures', '');
-    out.push(...table(['kind', 'variant', 'campaign', 'property', 'detail', 'finding'], r.failures.map((f) => [f.kind, md(f.variant), md(f.campaign), md(f.property), md(f.detail), md(f.counterexample?.finding ?? '')])), '');
+    out.push(...table(['kind', 'variant', 'campaign', 'property', 'detail', 'finding', 'reproduce'], r.failures.map((f) => [f.kind, md(f.variant), md(f.campaign), md(f.property), md(f.detail), md(f.counterexample?.finding ?? ''), reproduceLines(r, f, outDir).map((l) => code(l)).join('<br>')])), '');
   }
   out.push('## Variant × property', '', '✓ holds in every campaign · ✗ violated as expected (counterexample reproduced) · ‼ failure', '');
   const rows = matrixProperties(r).map((p) => [

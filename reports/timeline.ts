@@ -220,6 +220,8 @@ export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, li
   const rows: Row[] = [];
   let running = 0;
   let omitted = 0;
+  /** Irq state saved by local_irq_save, per CPU/context, for its local_irq_restore row. */
+  const saved = new Map<string, boolean>();
   const tlbList = (c: number): string[] => [...tlbs[c]!].sort((a, b) => a - b).map((v) => w.word.hex(BigInt(v) << shift));
   events.forEach((e, i) => {
     if (rows.length >= limit) return void omitted++;
@@ -265,6 +267,14 @@ export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, li
     const ia = irqsAfter[i];
     if (ia !== undefined && 'cpu' in e && state[e.cpu]!.irqs !== ia) upd(e.cpu, (s) => ({ ...s, irqs: ia }));
     const site = e.t === 'step' ? allSites()[e.site] : undefined;
+    // The harness brackets an irqs-off call with local_irq_save/restore outside any yield
+    // site; show them as the steps they are in the C caller.
+    const irqsOffCall = e.t === 'call' && e.op.endsWith('[irqs off]');
+    if (irqsOffCall && e.phase === 'begin') {
+      saved.set(`${e.cpu}/${e.ctx}`, state[e.cpu]!.irqs);
+      upd(e.cpu, (x) => ({ ...x, irqs: false }));
+      rows.push({ step: e.i, cpu, ctx, kind: 'step', fn: 'local_irq_save', stmt: 'local_irq_save(flags);', text: 'local_irq_save(flags)', after: state, tlbChanged: [] });
+    }
     rows.push({
       step: e.i,
       cpu,
@@ -276,6 +286,12 @@ export function timelineOf(w: World, view: LayerView, snapshot?: MapSnapshot, li
       tlbChanged: changed,
       ...(e.t === 'violation' ? { violation: { property: e.property, message: e.message } } : {}),
     });
+    if (irqsOffCall && e.phase === 'end') {
+      const was = saved.get(`${e.cpu}/${e.ctx}`) ?? true;
+      saved.delete(`${e.cpu}/${e.ctx}`);
+      upd(e.cpu, (x) => ({ ...x, irqs: was }));
+      rows.push({ step: e.i, cpu, ctx, kind: 'step', fn: 'local_irq_restore', stmt: 'local_irq_restore(flags);', text: 'local_irq_restore(flags)', after: state, tlbChanged: [] });
+    }
   });
   const final = addressMap(w, view, 'final');
   return {

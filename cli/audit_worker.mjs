@@ -1,0 +1,11 @@
+// Worker-thread entry of `check --workers N` (tinypool): loads the TypeScript through tsx,
+// as bin/vmapcheck.mjs does, and runs one audit task (cli/audit_task.ts).
+import { register } from 'tsx/esm/api';
+
+register();
+const { runAuditTask } = await import('./audit_task.ts');
+
+/** Tinypool calls the default export with the task. */
+export default function run(task) {
+  return runAuditTask(task);
+}

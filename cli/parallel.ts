@@ -1,0 +1,37 @@
+/**
+ * `--workers N`: the check's units (variant × campaign pairs and each variant's irq audit)
+ * spread over N worker threads with tinypool (a maintained pool, already the worker layer
+ * of vitest's lineage; small, no native code). Results are merged in canonical order, so
+ * the findings, counterexamples and reports are those of the serial run.
+ */
+import { Tinypool } from 'tinypool';
+import type { AuditResult } from '../explore/audit';
+import type { Campaign } from '../explore/campaigns';
+import type { Variant } from '../model/variants/variant';
+import { mergeResults } from '../reports/results';
+import type { AuditTask } from './audit_task';
+
+/** One task per unit, in selection order. */
+export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant?: Variant; campaigns: readonly Campaign[]; irq: boolean }[], runs?: number, seed?: number): AuditTask[] {
+  const extra = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return parts.flatMap((p) =>
+    (p.variants ?? [p.variant!]).flatMap((v) => [...p.campaigns.map((c) => ({ variant: v.name, campaigns: [c.name], irq: false, ...extra })), ...(p.irq ? [{ variant: v.name, campaigns: [], irq: true, ...extra }] : [])]),
+  );
+}
+
+/** Run `tasks` on `workers` threads; `done` is called as each finishes. */
+export async function runParallel(tasks: readonly AuditTask[], workers: number, done: (t: AuditTask, r: AuditResult) => void): Promise<AuditResult> {
+  const pool = new Tinypool({ filename: new URL('./audit_worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, isolateWorkers: false });
+  try {
+    const results = await Promise.all(
+      tasks.map(async (t) => {
+        const r = (await pool.run(t)) as AuditResult;
+        done(t, r);
+        return r;
+      }),
+    );
+    return mergeResults(results);
+  } finally {
+    await pool.destroy();
+  }
+}
