@@ -21,12 +21,13 @@ import { F16 } from './F16_purge_fragmented_blocks';
 import { F17 } from './F17_defer_purge_irqs_off';
 import { F18 } from './F18_search_restart';
 import { F19 } from './F19_exact_fit';
+import { F21 } from './F21_no_gap_after_area';
 
 export type { Fix, RewriteBase } from './fix';
 export { REWRITE_BASES, applyFixes, FixCompositionError } from './fix';
 
 /** Every fix, in finding order. */
-export const FIXES: readonly Fix[] = [F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F12, F14, F15, F16, F17, F18, F19];
+export const FIXES: readonly Fix[] = [F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F12, F14, F15, F16, F17, F18, F19, F21];
 
 /** Numeric order of finding ids (F2 < F10). */
 export function byFindingId(a: { id: string }, b: { id: string }): number {

@@ -75,7 +75,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
       }
       while (g.fn.alloc_vmap_area_hits(k, addr, size, first) && W.add(addr, size) <= vend) {
         const before = addr;
-        addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        addr = g.fn.alloc_vmap_area_next(k, first, align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
         if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
           overflow = true; // goto overflow;

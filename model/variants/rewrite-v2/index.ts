@@ -6,7 +6,7 @@
 import type { World } from '../../engine/world';
 import type { Variant } from '../variant';
 import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
-import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area, alloc_vmap_area_hits, alloc_vmap_area_retry_addr } from './vmap_area';
+import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area, alloc_vmap_area_hits, alloc_vmap_area_next, alloc_vmap_area_retry_addr } from './vmap_area';
 import { __get_vm_area_node, remove_vm_area_untag, static_va } from './vm_struct';
 import { vmap_page_range, vmap_page_range_flush } from './page_range';
 import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
@@ -49,6 +49,7 @@ export const rewriteV2Fns: RwFns = {
   alloc_vmap_area_first,
   alloc_vmap_area_retry_addr,
   alloc_vmap_area_hits,
+  alloc_vmap_area_next,
   alloc_vmap_area_overflow,
   VMAP_BBMAP_BITS,
   try_purge_vmap_area_lazy,

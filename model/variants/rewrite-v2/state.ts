@@ -65,6 +65,8 @@ export interface RwFns {
   alloc_vmap_area_fail(k: K, va: VmapArea, site: Site): Gen;
   /** Fix point: the start of a retried search in alloc_vmap_area (2008: where the failed search stopped, F18). */
   alloc_vmap_area_retry_addr(k: K, addr: bigint, vstart: bigint, align: bigint): bigint;
+  /** Fix point: the hole walk's next candidate after `first` (2008: `ALIGN(first->va_end + PAGE_SIZE, align)`, F21). */
+  alloc_vmap_area_next(k: K, first: VmapArea, align: bigint): bigint;
   /** Fix point: the hole walk's `addr + size >= first->va_start` (2008: `>=`, F19). */
   alloc_vmap_area_hits(k: K, addr: bigint, size: bigint, first: VmapArea): boolean;
   /** Fix point: the descent's test for `first` in alloc_vmap_area (2008: `tmp->va_start <= addr`, F1). */

@@ -152,7 +152,7 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
       }
       while (g.fn.alloc_vmap_area_hits(k, addr, size, first) && W.add(addr, size) <= vend) {
         const before = addr;
-        addr = W.ALIGN(W.add(first.va_end, PAGE_SIZE), align);
+        addr = g.fn.alloc_vmap_area_next(k, first, align);
         if (addr < before) k.w.note('F5'); // ghost: ALIGN wrapped past ULONG_MAX
         if (g.fn.alloc_vmap_area_overflow(k, addr, size, vstart)) {
           overflow = true; // goto overflow;
@@ -199,6 +199,17 @@ export const alloc_vmap_area = kfn('alloc_vmap_area', function* (k: K, size: big
  */
 export function alloc_vmap_area_retry_addr(_k: K, addr: bigint, _vstart: bigint, _align: bigint): bigint {
   return addr;
+}
+
+/**
+ * Fix point: where the hole walk tries next after running into `first`. 2008:
+ * `ALIGN(first->va_end + PAGE_SIZE, align)` — a page after the area, although `va_end` is
+ * already exclusive and a vmalloc's guard page is inside its own size: every area is
+ * followed by one page nothing can use (F21; fatal for naturally aligned vmap blocks).
+ */
+export function alloc_vmap_area_next(k: K, first: VmapArea, align: bigint): bigint {
+  const W = k.w.word;
+  return W.ALIGN(W.add(first.va_end, G(k).c.PAGE_SIZE), align);
 }
 
 /**
