@@ -17,6 +17,7 @@ import { discover } from './discover';
 import { runReplay } from './replay_cmd';
 import { runAuditIrq } from './audit_irq_cmd';
 import { runPct } from './pct_cmd';
+import { runScenarioFiles } from './run_cmd';
 import { runWorkload, type WorkloadFlags } from './workload_cmd';
 import { CounterexampleError } from '../counterexamples/format';
 import { ConfigError } from '../model/config/validate';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, { help: string; flags: FlagSpec[] }> = {
       { name: 'cpus', kind: 'int', help: 'CPUs (default 2)' },
     ],
   },
+  run: { help: 'check .vmc scenario files exhaustively: vmapcheck run scenarios/F3_full_block_aliases.vmc', flags: [{ name: 'out', kind: 'string', help: 'directory for witness counterexample files' }, { name: 'preemptions', kind: 'int', help: "preemption bound (default: the file's, else 2)" }] },
   pct: { help: 'seeded PCT campaign', flags: [...COMMON, { name: 'seed', kind: 'int', help: 'seed (default 1)' }, { name: 'depth', kind: 'int', help: 'bug depth d (default 3)' }] },
 };
 
@@ -86,6 +88,9 @@ function main(argv: string[]): number {
       return runPct(flags, pick(flags));
     case 'workload':
       return runWorkload(flags as WorkloadFlags);
+    case 'run':
+      if (positional.length === 0) throw new UsageError('run: give one or more .vmc files, e.g. vmapcheck run scenarios/*.vmc');
+      return runScenarioFiles(positional, { ...(flags.out ? { out: flags.out as string } : {}), ...(flags.preemptions !== undefined ? { preemptions: flags.preemptions as number } : {}) });
   }
   return 2;
 }
