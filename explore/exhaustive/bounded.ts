@@ -24,6 +24,10 @@ export interface BoundedConfig {
   /** Executions over all passes. */
   readonly budget: number;
   readonly reduction?: 'dpor' | 'none';
+  /** Stop as soon as this says the verdicts that matter are decided. */
+  readonly stop?: () => boolean;
+  /** Receives the tally before the first pass (for `stop`). */
+  readonly onTally?: (t: Tally) => void;
   /** Sees every execution of every pass. */
   readonly visit?: (e: Execution, pass: number) => void;
 }
@@ -46,10 +50,16 @@ export interface BoundedResult {
 export function checkBounded(cfg: BoundedConfig): BoundedResult {
   const t0 = performance.now();
   const tally = new Tally();
+  cfg.onTally?.(tally);
   let total = 0;
   let last: PassStats | null = null;
   let bound = 0;
+  let stoppedBetween = false;
   for (let p = 0; p <= cfg.preemptions; p++) {
+    if (p > 0 && cfg.stop?.()) {
+      stoppedBetween = true;
+      break;
+    }
     bound = p;
     tally.newPass();
     last = explorePass(
@@ -65,6 +75,7 @@ export function checkBounded(cfg: BoundedConfig): BoundedResult {
         maxSteps: 1_000_000,
         budget: Math.max(1, cfg.budget - total),
         reduction: cfg.reduction ?? 'dpor',
+        ...(cfg.stop ? { stop: cfg.stop } : {}),
       },
       (e) => {
         tally.add(e);
@@ -72,12 +83,13 @@ export function checkBounded(cfg: BoundedConfig): BoundedResult {
       },
     );
     total += last.executions + last.sleepBlocked;
-    if (last.budgetHit || last.boundPruned === 0) break;
+    if (last.budgetHit || last.stopped || last.boundPruned === 0) break;
   }
   const s = last!;
   const why: string[] = [];
+  if (s.stopped || stoppedBetween) why.push('stopped once every expectation was decided');
   if (s.budgetHit) why.push(`execution budget (${cfg.budget})`);
-  if (s.boundPruned > 0) why.push(`preemption bound ${bound} (${s.boundPruned} alternatives beyond it)`);
+  if (s.boundPruned > 0 && !stoppedBetween) why.push(`preemption bound ${bound} (${s.boundPruned} alternatives beyond it)`);
   if (s.stepBoundHit > 0) why.push(`step bound per call ${cfg.maxCallSteps} (${s.stepBoundHit} executions cut)`);
   const complete = why.length === 0;
   return { coverage: complete ? 'complete' : `incomplete: ${why.join('; ')}`, complete, bound, last: s, totalExecutions: total, ms: performance.now() - t0, tally };

@@ -46,6 +46,8 @@ export interface ExploreConfig {
   /** Executions (complete or pruned) this pass may still run. */
   readonly budget: number;
   readonly reduction: 'dpor' | 'none';
+  /** Asked before each execution: stop the search now (its verdicts are decided). */
+  readonly stop?: () => boolean;
 }
 
 /** One explored (complete) execution. */
@@ -69,6 +71,8 @@ export interface PassStats {
   stepBoundHit: number;
   /** The execution budget ran out before the search did. */
   budgetHit: boolean;
+  /** `stop` ended the search early. */
+  stopped: boolean;
 }
 
 /** One choice point of the current execution. */
@@ -103,7 +107,7 @@ function irqEnabled(w: World, line: IrqLine): boolean {
 
 /** Run one pass (one preemption bound); `visit` sees every complete execution. */
 export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): PassStats {
-  const stats: PassStats = { executions: 0, sleepBlocked: 0, dporPruned: 0, boundPruned: 0, stepBoundHit: 0, budgetHit: false };
+  const stats: PassStats = { executions: 0, sleepBlocked: 0, dporPruned: 0, boundPruned: 0, stepBoundHit: 0, budgetHit: false, stopped: false };
   const stack: Node[] = [];
   const campaign: Campaign = {
     name: 'exhaustive',
@@ -129,6 +133,10 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
   const allowed = (n: Node, t: string): boolean => !isCpu(t) || !n.lastEnabled || t === cpuThread(n.last) || n.preemptions < cfg.preemptions;
 
   for (;;) {
+    if (cfg.stop?.()) {
+      stats.stopped = true;
+      break;
+    }
     if (runs >= cfg.budget) {
       stats.budgetHit = true;
       break;

@@ -39,7 +39,17 @@ function happensBefore(fps: readonly Footprint[]): Bits[] {
   for (let j = 0; j < n; j++) {
     const b = new Bits(n);
     b.set(j);
-    for (let k = j - 1; k >= 0; k--) if (!b.has(k) && dependent(fps[k]!, fps[j]!)) b.or(hb[k]!);
+    if (fps[j]!.opaque !== null) {
+      // Dependent with everything: every earlier event happens before it.
+      for (let k = 0; k < j; k++) b.set(k);
+    } else {
+      for (let k = j - 1; k >= 0; k--) {
+        if (b.has(k) || !dependent(fps[k]!, fps[j]!)) continue;
+        b.or(hb[k]!);
+        // An opaque event already has every earlier event before it.
+        if (fps[k]!.opaque !== null) break;
+      }
+    }
     hb.push(b);
   }
   return hb;
@@ -76,7 +86,11 @@ export function addRaceBacktracks(stack: readonly ChoicePoint[], bounded: boolea
       const ei = fps[i]!;
       const immediate = !covered.has(i);
       covered.or(hb[i]!);
-      if (!immediate || ei.thread === ej.thread || !dependent(ei, ej)) continue;
+      const last = ei.opaque !== null; // every earlier event is now covered
+      if (!immediate || ei.thread === ej.thread || !dependent(ei, ej)) {
+        if (last) break;
+        continue;
+      }
       const v: number[] = [];
       for (let k = i + 1; k < j; k++) if (!hb[k]!.has(i)) v.push(k);
       v.push(j);
@@ -88,6 +102,7 @@ export function addRaceBacktracks(stack: readonly ChoicePoint[], bounded: boolea
         while (s > 0 && stack[s - 1]!.chosen === stack[s]!.chosen) s--;
         if (s !== i) ensure(stack[s]!, [chosen]);
       }
+      if (last) break;
     }
   }
 }

@@ -49,6 +49,11 @@ export class Tally {
     }
   }
 
+  /** Has `property`'s event happened in any pass so far? */
+  seen(property: string): boolean {
+    return this.witnesses.has(property);
+  }
+
   /** The verdict on `property`. */
   verdict(property: string): Verdict {
     const w = this.witnesses.get(property);

@@ -20,6 +20,8 @@ export interface RunFileOptions {
   readonly preemptions?: number;
   readonly budget?: number;
   readonly reduction?: 'dpor' | 'none';
+  /** Stop exploring a variant once each of its expectations is decided (an event seen); for tests. */
+  readonly stopWhenDecided?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -44,7 +46,11 @@ export function runScenarioFile(f: ScenarioFile, opts: RunFileOptions = {}): Var
   for (const e of f.expectations) for (const v of e.on ?? []) if (!variants.includes(v)) variants.push(v);
   for (const name of variants) {
     const variant = variantByName(name);
+    const mine = f.expectations.filter((e) => e.on === null || e.on.includes(name));
+    const tallyRef: { t: { seen(p: string): boolean } | null } = { t: null };
     const r = checkBounded({
+      ...(opts.stopWhenDecided && mine.length > 0 ? { stop: () => tallyRef.t !== null && mine.every((e) => tallyRef.t!.seen(e.property)) } : {}),
+      onTally: (t) => (tallyRef.t = t),
       variant,
       layout: f.layout,
       cpus: f.cpus,
@@ -79,12 +85,11 @@ export function runScenarioFile(f: ScenarioFile, opts: RunFileOptions = {}): Var
       }
       log(line);
     }
-    const exps = f.expectations
-      .filter((e) => e.on === null || e.on.includes(name))
-      .map((e) => {
+    const exps = mine.map((e) => {
         const v = r.tally.verdict(e.property);
-        const held = e.mode === 'sometimes' ? v.k > 0 : v.k === 0 && r.complete;
-        const why = held ? 'holds' : e.mode === 'sometimes' ? `not seen in ${v.n} executions (${r.coverage})` : v.k > 0 ? `seen: ${verdictText(v)}` : `not established: ${r.coverage}`;
+        const seen = r.tally.seen(e.property);
+        const held = e.mode === 'sometimes' ? seen : !seen && r.complete;
+        const why = held ? 'holds' : e.mode === 'sometimes' ? `not seen in ${v.n} executions (${r.coverage})` : seen ? `seen: ${verdictText(v)}` : `not established: ${r.coverage}`;
         log(`  expect ${e.mode} ${e.property}: ${held ? 'ok' : `FAILED (${why})`}`);
         return { e, held, why };
       });
