@@ -21,6 +21,7 @@ import type { Campaign } from '../campaigns';
 import { runScenario, type Outcome } from '../check';
 import { dependent, opaqueFootprint, StepRecorder, type Footprint } from './footprint';
 import { addRaceBacktracks } from './reduction';
+import type { ChoicePoint as Node } from './choice_point';
 
 /** An interrupt that may be injected once, on `cpu`, wherever its irqs are on. */
 export interface IrqLine {
@@ -73,23 +74,6 @@ export interface PassStats {
   budgetHit: boolean;
   /** `stop` ended the search early. */
   stopped: boolean;
-}
-
-/** One choice point of the current execution. */
-interface Node {
-  readonly enabled: readonly string[];
-  readonly events: ReadonlyMap<string, Choice>;
-  chosen: string;
-  fp: Footprint | null;
-  readonly backtrack: Set<string>;
-  readonly done: Set<string>;
-  readonly sleep: ReadonlyMap<string, Footprint>;
-  /** Threads already explored from here, with the footprint of their transition. */
-  readonly explored: Map<string, Footprint>;
-  /** The CPU that ran last before this point (-1 at the start) and whether it could run here. */
-  readonly last: number;
-  readonly lastEnabled: boolean;
-  readonly preemptions: number;
 }
 
 class Pruned extends Error {}
@@ -267,5 +251,3 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
 }
 
 export { Nondeterminism };
-/** Exported for the reduction: the shape of a choice point it annotates. */
-export type { Node as ChoicePoint };

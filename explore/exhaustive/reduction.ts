@@ -12,7 +12,7 @@
  * thread is also added at the last context switch at or before i, where running it costs no
  * preemption (Coons et al.'s conservative point).
  */
-import type { ChoicePoint } from './dfs';
+import type { ChoicePoint } from './choice_point';
 import { dependent, type Footprint } from './footprint';
 
 /** Bit sets over event indices. */
