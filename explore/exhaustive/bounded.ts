@@ -1,8 +1,9 @@
 /**
  * Iterative context bounding (CHESS): explore every execution with at most P preemptions for
  * P = 0, 1, ... up to the bound, stopping early when a pass is cut by no bound at all. The
- * result says what was covered: `complete` (every execution within the bounds) or
- * `incomplete: <the bound that stopped it>`.
+ * result says what was covered: `complete` (every execution of the programs), `complete within
+ * preemption bound P` (every execution with at most P preemptions), or `incomplete: <the
+ * bound that cut executions within it>` (execution budget, step bound per call, early stop).
  */
 import type { Layout } from '../../model/config/layout';
 import type { Op } from '../../model/engine/program';
@@ -34,9 +35,12 @@ export interface BoundedConfig {
 
 /** The outcome of a bounded exhaustive check. */
 export interface BoundedResult {
-  /** 'complete' or 'incomplete: ...'. */
+  /** 'complete', 'complete within preemption bound P (...)' or 'incomplete: ...'. */
   readonly coverage: string;
+  /** Every execution within the preemption bound was explored (no budget, step bound or early stop cut). */
   readonly complete: boolean;
+  /** Complete and no alternative lay beyond the preemption bound: every execution of the programs. */
+  readonly exhaustive: boolean;
   /** The preemption bound of the last pass. */
   readonly bound: number;
   /** Stats of the last pass, and executions over all passes. */
@@ -86,11 +90,14 @@ export function checkBounded(cfg: BoundedConfig): BoundedResult {
     if (last.budgetHit || last.stopped || last.boundPruned === 0) break;
   }
   const s = last!;
+  // The preemption bound is a declared bound: everything within it explored is `complete`
+  // within it. Budget, early stop and the per-call step bound cut executions inside it.
   const why: string[] = [];
-  if (s.stopped || stoppedBetween) why.push('stopped once every expectation was decided');
+  if (s.stopped || stoppedBetween) why.push('stopped early (expectations decided, or a time limit)');
   if (s.budgetHit) why.push(`execution budget (${cfg.budget})`);
-  if (s.boundPruned > 0 && !stoppedBetween) why.push(`preemption bound ${bound} (${s.boundPruned} alternatives beyond it)`);
   if (s.stepBoundHit > 0) why.push(`step bound per call ${cfg.maxCallSteps} (${s.stepBoundHit} executions cut)`);
   const complete = why.length === 0;
-  return { coverage: complete ? 'complete' : `incomplete: ${why.join('; ')}`, complete, bound, last: s, totalExecutions: total, ms: performance.now() - t0, tally };
+  const exhaustive = complete && s.boundPruned === 0;
+  const coverage = !complete ? `incomplete: ${why.join('; ')}` : exhaustive ? 'complete' : `complete within preemption bound ${bound} (${s.boundPruned} alternatives beyond it)`;
+  return { coverage, complete, exhaustive, bound, last: s, totalExecutions: total, ms: performance.now() - t0, tally };
 }
