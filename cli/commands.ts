@@ -11,7 +11,7 @@ import { PCT } from './pct_cmd';
 import { REPLAY } from './replay_cmd';
 import { REPORT } from './report_cmd';
 import { WORKLOAD } from './workload_cmd';
-// vmc: `run` (scenario files) goes here: import { RUN } from './run_cmd'; and add RUN below.
+import { RUN } from './run_cmd';
 
 /** The subcommands. */
-export const COMMANDS: readonly Command[] = [AUDIT, CHECK, REPLAY, REPORT, LIST, DISCOVER, AUDIT_IRQ, PCT, WORKLOAD];
+export const COMMANDS: readonly Command[] = [AUDIT, CHECK, REPLAY, REPORT, LIST, DISCOVER, AUDIT_IRQ, PCT, WORKLOAD, RUN];

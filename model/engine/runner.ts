@@ -12,7 +12,8 @@ import type { Choice, Scenario } from './program';
 import { Harness, type CallCheck } from './harness';
 import type { Variant } from '../variants/variant';
 import { runIrqHandler } from './irq_entry';
-import { Scheduler, type Chooser } from './scheduler';
+import { Scheduler, type Chooser, type Explorer } from './scheduler';
+import { resetObjIds, setRecorder } from '../kernel/footprint';
 import { canDeliver, ownLock, reportDeadlock, waitOver } from './waits';
 
 /** A predicate run by the engine; it reports through `w.reportGlobal`. */
@@ -48,6 +49,8 @@ export interface RunOptions extends Omit<WorldOptions, 'faults'> {
    * ran, so the run replays as plain data.
    */
   readonly chooser?: Chooser;
+  /** Takes every scheduling decision and records footprints (exhaustive exploration). */
+  readonly explorer?: Explorer;
 }
 
 /** How a run ended. */
@@ -65,6 +68,18 @@ export interface RunResult {
 
 /** Run a scenario to its end. */
 export function run(scn: Scenario, opts: RunOptions): RunResult {
+  if (opts.explorer === undefined) return runWith(scn, opts);
+  resetObjIds();
+  setRecorder(opts.explorer.recorder);
+  try {
+    return runWith(scn, opts);
+  } finally {
+    setRecorder(null);
+  }
+}
+
+function runWith(scn: Scenario, opts: RunOptions): RunResult {
+  const ex = opts.explorer;
   const w = new World({ ...opts, faults: scn.faults ?? [] });
   opts.variant.init(w);
   opts.setup?.(w);
@@ -84,7 +99,7 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
   });
 
   const runnable = (c: Cpu): boolean => !c.done && (canDeliver(c) || waitOver(h, c.top));
-  const sched = new Scheduler(w, scn.schedule, runnable, opts.chooser);
+  const sched = new Scheduler(w, scn.schedule, runnable, opts.chooser, ex);
 
   // keventd: a CPU with nothing to do runs pending work (irqsafe's schedule_work).
   const startWork = (): void => {
@@ -130,7 +145,9 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         break;
       }
       sched.stepped(c.id);
+      ex?.beginStep(c.id);
       if (canDeliver(c)) {
+        ex?.recorder.opaque('interrupt delivery');
         const req = c.pendingIrqs.shift()!;
         const op = sched.irqOps.get(req.op)!;
         const ctx = new Context(c, req.kind, c.stack.length);
@@ -147,8 +164,13 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
         break;
       }
       w.current = c.id;
+      const call0 = ctx.call;
+      const done0 = h.completed.size;
       const r = ctx.gen.next();
       w.current = -1;
+      // Call boundaries run harness code and property-relevant changes are visible to the
+      // checks: neither is described by a footprint (partial-order reduction stays sound).
+      if (ex !== undefined && (r.done || ctx.call !== call0 || h.completed.size !== done0 || w.dirty)) ex.recorder.opaque('call boundary or visible change');
       if (r.done) {
         pendingSite.delete(ctx);
         c.stack.pop();
@@ -161,13 +183,19 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
           }
         }
       } else pendingSite.set(ctx, r.value);
-      if (w.rcu.maybeReady) for (const label of w.rcu.runReady()) w.trace.push({ t: 'rcu', i: w.stepNo, label });
+      if (w.rcu.maybeReady) {
+        const ran = w.rcu.runReady();
+        if (ran.length > 0) ex?.recorder.opaque('rcu callbacks');
+        for (const label of ran) w.trace.push({ t: 'rcu', i: w.stepNo, label });
+      }
+      ex?.endStep();
       checkStep();
       if (w.violations.some((v) => v.splat.kind === 'deadlock')) {
         ending = 'deadlock';
         break;
       }
     }
+    if (ex !== undefined) setRecorder(null); // teardown is not explored
     if (ending === 'done' && (opts.teardown ?? true)) ending = teardown(w, h, maxCall, checks);
   } catch (e) {
     if (!(e instanceof KernelPanic)) throw e;

@@ -10,6 +10,23 @@
 import type { World } from './world';
 import type { Choice, Op } from './program';
 import type { Cpu } from '../kernel/cpu';
+import type { FootprintRecorder } from '../kernel/footprint';
+
+/**
+ * An exhaustive explorer's view of a run (explore/exhaustive): it takes every scheduling
+ * decision itself, one at a time — a CPU to step, or an event (irq, spec) to apply before
+ * deciding again — and receives each step's footprint through `recorder`.
+ */
+export interface Explorer {
+  /** The next decision among the runnable CPUs; may throw to abandon the run (pruned). */
+  decide(w: World, runnable: readonly Cpu[], last: number): { readonly t: 'cpu'; readonly cpu: number } | { readonly t: 'event'; readonly ch: Choice };
+  /** Footprint recorder installed for the run (kernel/footprint.ts). */
+  readonly recorder: FootprintRecorder;
+  /** A step of `cpu` begins (everything recorded until endStep belongs to it). */
+  beginStep(cpu: number): void;
+  /** The step ended. */
+  endStep(): void;
+}
 
 /** Picks CPUs from a choice list, a chooser or the fallback policy. */
 export type Chooser = (w: World, runnable: readonly Cpu[], last: number) => { cpu: number; events?: readonly Choice[] };
@@ -29,6 +46,7 @@ export class Scheduler {
     private readonly schedule: readonly Choice[],
     private readonly runnable: (c: Cpu) => boolean,
     private readonly chooser?: Chooser,
+    private readonly explorer?: Explorer,
   ) {}
 
   /** Record one step of `cpu` (the caller steps it). */
@@ -83,6 +101,19 @@ export class Scheduler {
       }
       if (this.ci >= this.schedule.length) break;
       this.apply(this.schedule[this.ci++]!);
+    }
+    if (this.explorer) {
+      for (;;) {
+        const ready = w.cpus.filter(runnable);
+        if (ready.length === 0) return null;
+        const d = this.explorer.decide(w, ready, this.cur);
+        if (d.t === 'event') {
+          this.apply(d.ch);
+          continue;
+        }
+        this.cur = d.cpu;
+        return w.cpus[d.cpu]!;
+      }
     }
     if (this.chooser) {
       const ready = w.cpus.filter(runnable);

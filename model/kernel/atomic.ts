@@ -3,10 +3,13 @@
  */
 import type { Gen, K } from '../engine/exec';
 import type { Site } from '../engine/site';
+import { objId, recorder } from './footprint';
 
 /** `atomic_t` */
 export class Atomic {
   value = 0;
+  /** Footprint id (construction order). */
+  readonly fid = objId();
   constructor(readonly name: string) {}
 }
 
@@ -15,9 +18,17 @@ export function toInt(x: bigint | number): number {
   return typeof x === 'number' ? x | 0 : Number(BigInt.asIntN(32, x));
 }
 
+/** Footprint of a step that is an atomic operation on `v`. */
+function atomicStep(v: Atomic, write: boolean): void {
+  recorder!.primitive();
+  if (write) recorder!.write(`atomic#${v.fid}`);
+  else recorder!.read(`atomic#${v.fid}`);
+}
+
 /** `atomic_add(i, v)` */
 export function* atomic_add(k: K, v: Atomic, i: bigint | number, site: Site): Gen {
   yield site;
+  if (recorder !== null) atomicStep(v, true);
   v.value = (v.value + toInt(i)) | 0;
   k.w.atomicChanged(v);
 }
@@ -25,6 +36,7 @@ export function* atomic_add(k: K, v: Atomic, i: bigint | number, site: Site): Ge
 /** `atomic_sub(i, v)` */
 export function* atomic_sub(k: K, v: Atomic, i: bigint | number, site: Site): Gen {
   yield site;
+  if (recorder !== null) atomicStep(v, true);
   v.value = (v.value - toInt(i)) | 0;
   k.w.atomicChanged(v);
 }
@@ -32,5 +44,6 @@ export function* atomic_sub(k: K, v: Atomic, i: bigint | number, site: Site): Ge
 /** `atomic_read(v)`: a plain load, still a step (another CPU may change it). */
 export function* atomic_read(_k: K, v: Atomic, site: Site): Gen<number> {
   yield site;
+  if (recorder !== null) atomicStep(v, false);
   return v.value;
 }

@@ -10,6 +10,7 @@ import type { Gen, K } from '../engine/exec';
 import type { Site } from '../engine/site';
 import { oops } from './assert';
 import type { KObject } from './slab';
+import { objId, recorder } from './footprint';
 
 /** A poison pointer value (include/linux/poison.h). */
 export class Poison {
@@ -36,6 +37,8 @@ export type Link = ListHead | Poison | FuncPtr | null;
 export class ListHead {
   next: Link = this;
   prev: Link = this;
+  /** Footprint id (construction order). */
+  readonly fid = objId();
   constructor(
     readonly owner: KObject | null,
     readonly field: string,
@@ -74,6 +77,7 @@ export function list_empty(h: ListHead): boolean {
 }
 
 function __list_add(k: K, site: Site, n: ListHead, prev: ListHead, next: ListHead): void {
+  if (recorder !== null) for (const x of [n, prev, next]) recorder.write(`list#${x.fid}`);
   const nx = deref(k, site, next, 'list_add next');
   const pv = deref(k, site, prev, 'list_add prev');
   nx.prev = n;
@@ -93,6 +97,10 @@ export function list_add_tail(k: K, site: Site, n: ListHead, head: ListHead): vo
 }
 
 function __list_del(k: K, site: Site, e: ListHead): void {
+  if (recorder !== null) {
+    recorder.write(`list#${e.fid}`);
+    for (const x of [e.prev, e.next]) if (x instanceof ListHead) recorder.write(`list#${x.fid}`);
+  }
   const prev = deref(k, site, e.prev, `${linkText(e)}.prev`);
   const next = deref(k, site, e.next, `${linkText(e)}.next`);
   next.prev = prev;
@@ -128,6 +136,12 @@ export const list_add_rcu = list_add;
  */
 export function* list_next(k: K, site: Site, pos: ListHead): Gen<ListHead> {
   yield site;
+  if (recorder !== null) {
+    // The load of pos->next, and the freed flag of the object containing pos.
+    recorder.primitive();
+    recorder.read(`list#${pos.fid}`);
+    if (pos.owner !== null) recorder.read(`obj:${pos.owner.kind}#${pos.owner.id}`);
+  }
   if (pos.owner !== null && pos.owner.freed) {
     oops(k, site, `BUG: unable to handle kernel paging request: list walk reads freed ${pos.owner.kind}#${pos.owner.id}.${pos.field}`);
   }

@@ -13,6 +13,7 @@ import { WARN_ON, oops } from './assert';
 import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';
 import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } from './irq';
 import { Lock, spin_lock, spin_unlock } from './spinlock';
+import { recorder } from './footprint';
 
 const S = sites('__pte_alloc_kernel', {
   alloc: 'new = pte_alloc_one_kernel(&init_mm, address)',
@@ -133,6 +134,8 @@ export class Mm {
 
   /** Take every TLB-flush IPI pending on `cpu` (called when its irqs become enabled). */
   takeIpis(cpu: Cpu): void {
+    // Another CPU's TLB and the sender's wait set change: not a describable footprint.
+    if (recorder !== null) recorder.opaque('flush IPI taken');
     while (cpu.pendingFlush.length > 0) {
       const f = cpu.pendingFlush.shift()!;
       this.flushLocal(cpu, f.start, f.end);

@@ -11,6 +11,7 @@ import type { K } from '../engine/exec';
 import type { Cpu } from './cpu';
 import { preempt_disable, preempt_enable } from './irq';
 import { FuncPtr, type ListHead } from './list';
+import { recorder } from './footprint';
 
 /** A queued call_rcu callback. */
 export interface RcuCallback {
@@ -24,12 +25,14 @@ export interface RcuCallback {
 
 /** `rcu_read_lock()` */
 export function rcu_read_lock(k: K): void {
+  if (recorder !== null) recorder.write(`rcu:cpu${k.cpu.id}`);
   k.cpu.rcuNesting++;
   preempt_disable(k);
 }
 
 /** `rcu_read_unlock()` */
 export function rcu_read_unlock(k: K): void {
+  if (recorder !== null) recorder.write(`rcu:cpu${k.cpu.id}`);
   k.cpu.rcuNesting--;
   preempt_enable(k);
   if (k.cpu.rcuNesting === 0) {
@@ -54,6 +57,7 @@ export class Rcu {
    * `free_list` (next <-> next, func <-> prev): a reader still on that list sees the writes.
    */
   call_rcu(k: K, head: ListHead, func: string, label: string, run: () => void): void {
+  if (recorder !== null) recorder.opaque('call_rcu');
     head.prev = new FuncPtr(func);
     head.next = null;
     const tail = this.tails.get(k.cpu.id);

@@ -10,12 +10,15 @@ import type { Gen, K } from '../engine/exec';
 import type { Site } from '../engine/site';
 import type { Context, Cpu } from './cpu';
 import { BUG } from './assert';
+import { objId, recorder } from './footprint';
 import { local_irq_disable, local_irq_enable, local_irq_restore, local_irq_save, preempt_disable, preempt_enable } from './irq';
 
 /** A lock instance; `cls` is its lockdep class (all vbq->lock instances share one). */
 export class Lock {
   holder: Holding | null = null;
   readonly readers: Holding[] = [];
+  /** Footprint id (construction order). */
+  readonly fid = objId();
   constructor(
     readonly name: string,
     readonly cls: string,
@@ -47,8 +50,15 @@ function* acquire(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): G
   k.w.lockAcquiring(k, lock, mode, how, site);
   k.ctx.wait = { kind: 'lock', lock, mode };
   yield site;
+  if (recorder !== null) lockStep(lock);
   k.ctx.wait = null;
   take(k, lock, mode, how, site);
+}
+
+/** Footprint of a step that is a lock operation: it reads and writes the lock word. */
+function lockStep(lock: Lock): void {
+  recorder!.primitive();
+  recorder!.write(`lock#${lock.fid}`);
 }
 
 function take(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): void {
@@ -90,6 +100,7 @@ export function* spin_lock(k: K, l: Lock, site: Site): Gen {
 /** `spin_unlock(l)`: a store other CPUs observe, so a step. */
 export function* spin_unlock(k: K, l: Lock, site: Site): Gen {
   yield site;
+  if (recorder !== null) lockStep(l);
   release(k, l, 'w', 'spin_unlock', site);
   preempt_enable(k);
 }
@@ -98,6 +109,7 @@ export function* spin_unlock(k: K, l: Lock, site: Site): Gen {
 export function* spin_trylock(k: K, l: Lock, site: Site): Gen<number> {
   preempt_disable(k);
   yield site;
+  if (recorder !== null) lockStep(l);
   if (!l.available('w')) {
     preempt_enable(k);
     return 0;
@@ -116,6 +128,7 @@ export function* spin_lock_irq(k: K, l: Lock, site: Site): Gen {
 /** `spin_unlock_irq(l)` */
 export function* spin_unlock_irq(k: K, l: Lock, site: Site): Gen {
   yield site;
+  if (recorder !== null) lockStep(l);
   release(k, l, 'w', 'spin_unlock_irq', site);
   local_irq_enable(k);
   preempt_enable(k);
@@ -132,6 +145,7 @@ export function* spin_lock_irqsave(k: K, l: Lock, site: Site): Gen<boolean> {
 /** `spin_unlock_irqrestore(l, flags)` */
 export function* spin_unlock_irqrestore(k: K, l: Lock, flags: boolean, site: Site): Gen {
   yield site;
+  if (recorder !== null) lockStep(l);
   release(k, l, 'w', 'spin_unlock_irqrestore', site);
   local_irq_restore(k, flags);
   preempt_enable(k);
@@ -146,6 +160,7 @@ export function* read_lock(k: K, l: Lock, site: Site): Gen {
 /** `read_unlock(l)` */
 export function* read_unlock(k: K, l: Lock, site: Site): Gen {
   yield site;
+  if (recorder !== null) lockStep(l);
   release(k, l, 'r', 'read_unlock', site);
   preempt_enable(k);
 }
@@ -159,6 +174,7 @@ export function* write_lock(k: K, l: Lock, site: Site): Gen {
 /** `write_unlock(l)` */
 export function* write_unlock(k: K, l: Lock, site: Site): Gen {
   yield site;
+  if (recorder !== null) lockStep(l);
   release(k, l, 'w', 'write_unlock', site);
   preempt_enable(k);
 }
