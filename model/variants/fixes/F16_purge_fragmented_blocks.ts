@@ -1,5 +1,5 @@
 /**
- * F16 fix: vm_unmap_aliases frees the per-CPU blocks that no live allocation uses
+ * F16 fix: the sync purge (vm_unmap_aliases's, the allocation's retry with F7) frees the per-CPU blocks that no live allocation uses
  * (`free + dirty == VMAP_BBMAP_BITS`, not already all dirty), so their KVA goes back to the
  * allocator with the purge that follows.
  *
@@ -45,17 +45,17 @@
  *   +}
  *   @@ struct vmap_block {
  *   +	struct list_head purge;
- *   @@ void vm_unmap_aliases(void)
- *   +	purge_fragmented_blocks_allcpus();
- *   +
- *    	for_each_possible_cpu(cpu) {
+ *   @@ static void __purge_vmap_area_lazy(unsigned long *start, unsigned long *end,
+ *   +	if (sync)
+ *   +		purge_fragmented_blocks_allcpus();
+ *    	if (!sync && !force_flush) {
  *
  * A block is freed only once all of it is dirty; one that was partly used and then wholly
  * freed stays on vbq->free holding VMAP_BLOCK_SIZE of KVA that only that CPU's vb_alloc can
  * use, and even vm_unmap_aliases() plus a purge never gives it back. Marking it full and
  * all dirty under vb->lock stops vb_alloc (alloc_map full) and any second purger
- * (dirty == VMAP_BBMAP_BITS); free_vmap_block then frees its area lazily and the sync purge
- * at the end of vm_unmap_aliases releases it. (In irqsafe both locks are taken irqsave, as
+ * (dirty == VMAP_BBMAP_BITS); free_vmap_block then frees its area lazily and the purge that
+ * called it releases it. (In irqsafe both locks are taken irqsave, as
  * the rest of the irq patch takes them.)
  *
  * Upstream: "mm: purge fragmented percpu vmap blocks", Nick Piggin, 2010-02-01 (commit
@@ -64,10 +64,13 @@
  * departures, both so that this fix composes with the 2008 code without F10: the unlink
  * from vbq->free goes after the walk (upstream does list_del_rcu inside it; with 2008's
  * list_del_init this walker would then spin on the block it just unlinked), through the
- * same fix point as vb_alloc's unlink (so F10 makes it list_del_rcu); and the call sits at
- * the start of vm_unmap_aliases, the only sync purge in 2008, instead of inside
- * __purge_vmap_area_lazy (outside purge_lock: vb->lock and the recheck serialise two
- * purgers). The vb_alloc call of upstream is an optimisation and is left out.
+ * same fix point as vb_alloc's unlink (so F10 makes it list_del_rcu); and, as upstream, the
+ * call sits at the start of a sync __purge_vmap_area_lazy, before purge_lock (vb->lock and
+ * the recheck serialise two purgers): vm_unmap_aliases's purge, and the allocation's
+ * purge-and-retry once F7 makes it sync — so an allocation blocked only by idle blocks
+ * gets their space back (first placed at the start of vm_unmap_aliases only, which left
+ * exactly that failure on the -fixed variants). The vb_alloc call of upstream is an
+ * optimisation and is left out.
  */
 import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';

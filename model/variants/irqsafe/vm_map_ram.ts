@@ -45,7 +45,6 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
   BUG_ON(k, in_interrupt(k), UA.bug, 'in_interrupt()');
-  yield* g.fn.purge_fragmented_blocks_allcpus(k);
   const flush = yield* g.fn.vm_unmap_aliases_walk(k, start, end);
   yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
 });

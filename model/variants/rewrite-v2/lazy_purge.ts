@@ -48,6 +48,7 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
   const g = G(k);
   const valist = new ListHead(null, 'valist');
   let nr = 0;
+  if (sync) yield* g.fn.purge_fragmented_blocks_allcpus(k);
   if (!sync && !force_flush) {
     if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) {
       k.w.note('F7'); // ghost: this purge gave up because another is running

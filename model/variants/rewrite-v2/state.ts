@@ -95,7 +95,7 @@ export interface RwFns {
   vm_unmap_aliases_vb_lock(k: K, p: ListHead): Gen<[VmapBlock, boolean]>;
   /** Fix point: vm_unmap_aliases' `spin_unlock(&vb->lock)` (irqsafe: `spin_unlock_irq`; F15). */
   vm_unmap_aliases_vb_unlock(k: K, vb: VmapBlock, flags: boolean): Gen;
-  /** Fix point: the start of vm_unmap_aliases, before the walk (2008: nothing; F16 frees fragmented blocks there). */
+  /** Fix point: the start of a sync __purge_vmap_area_lazy (2008: nothing; F16 frees fragmented blocks there). */
   purge_fragmented_blocks_allcpus(k: K): Gen;
   /** Fix point: vb_alloc's `list_del_init(&vb->free_list)` of a block that filled up, step `site` included (F10). */
   vb_free_list_del(k: K, vb: VmapBlock, site: Site): Gen;

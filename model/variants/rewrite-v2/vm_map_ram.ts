@@ -33,7 +33,6 @@ export const vm_unmap_aliases = kfn('vm_unmap_aliases', function* (k: K): Gen {
   const W = g.c.W;
   const start: Ref = { v: W.max };
   const end: Ref = { v: 0n };
-  yield* g.fn.purge_fragmented_blocks_allcpus(k);
   const flush = yield* g.fn.vm_unmap_aliases_walk(k, start, end);
   yield* g.fn.__purge_vmap_area_lazy(k, start, end, 1, flush);
 });
@@ -100,7 +99,7 @@ export function* vm_unmap_aliases_vb_unlock(k: K, vb: VmapBlock, _flags: boolean
   yield* spin_unlock(k, vb.lock, UA.unlock);
 }
 
-/** Fix point: the start of vm_unmap_aliases (2008: nothing; F16 frees fragmented per-CPU blocks here). */
+/** Fix point: the start of a sync __purge_vmap_area_lazy (2008: nothing; F16 frees fragmented per-CPU blocks there, as upstream does). */
 export function* purge_fragmented_blocks_allcpus(_k: K): Gen {}
 
 /** Ghost: a block with dirty parts that is off its vbq->free will not be walked (F3). */
