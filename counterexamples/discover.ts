@@ -27,7 +27,7 @@ import { findAndShrink, findAndShrinkBy, survey } from '../explore/fastcheck';
 import { instantiate, TEMPLATES } from '../explore/handmade';
 import { pctChooser, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
-import { isPerformance } from '../explore/audit';
+import { audit, isPerformance } from '../explore/audit';
 import { buildCounterexample } from './build';
 import { breaks, experimentRemoves } from './classify';
 import type { CounterexampleFile, SearchRecord } from './format';
@@ -185,4 +185,42 @@ export function writeDiscovery(d: Discovery): string[] {
     out.push(path);
   });
   return out;
+}
+
+/**
+ * Close the loop with the CI check: audit each base against `m` and adopt every failure the
+ * audit shrank and classified as a known finding not recorded for that variant × campaign
+ * (the audit's survey sees runs the discovery's one-counterexample-per-property shrink did
+ * not keep, and fix points that only several fixes reach together). Repeats until the audit
+ * finds nothing more to adopt, at most `rounds` times; unclassified failures are returned.
+ */
+export function adoptFromAudit(m: Manifest, bases: readonly Variant[], campaigns: readonly Campaign[], log: (line: string) => void, rounds = 3): { files: Map<string, CounterexampleFile>; unclassified: CounterexampleFile[] } {
+  const files = new Map<string, CounterexampleFile>();
+  const unclassified: CounterexampleFile[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let adopted = 0;
+    for (const v of bases) {
+      const normal = campaigns.filter((c) => c.irqOps.length === 0 && c.irqsOff === undefined);
+      const irq = campaigns.length > normal.length;
+      const r = audit([v], normal, m, { irq });
+      for (const f of r.failures) {
+        const ce = f.counterexample;
+        if (f.kind === 'unclassified' && ce) unclassified.push(ce);
+        if (f.kind !== 'unexpected-finding' || ce === undefined || (ce.findings ?? []).length === 0) continue;
+        const cell = ((m.variants[v.name] ??= {})[f.campaign] ??= { findings: {} });
+        for (const id of ce.findings ?? []) {
+          if (cell.findings[id] !== undefined) continue;
+          const path = findingPath(v.name, f.campaign, id);
+          cell.findings[id] = path;
+          files.set(path, ce);
+          const rec = (m.findings[id] ??= { kind: findingById(id)?.kind ?? 'defect', properties: [] });
+          if (!rec.properties.includes(ce.property)) (m.findings[id] = { ...rec, properties: [...rec.properties, ce.property].sort() });
+          adopted++;
+          log(`  adopted ${id} for ${v.name} / ${f.campaign} from the audit (${ce.property} on ${ce.variant})`);
+        }
+      }
+    }
+    if (adopted === 0) break;
+  }
+  return { files, unclassified };
 }

@@ -6,6 +6,8 @@
  * drawn inline; the others' timelines are lazily drawn (by the one inline script) when opened.
  */
 import type { AuditResult } from '../explore/audit';
+import { findingById } from '../model/variants/findings';
+import { findingMatrixCell, matrixFindings } from './findings_matrix';
 import { PROPERTIES, propertyByName } from '../properties/index';
 import { counterexampleEntries, matrixCell, matrixProperties, verdict, type CeEntry } from './markdown';
 import type { Timeline } from './timeline';
@@ -30,6 +32,28 @@ function failuresHtml(r: AuditResult, anchors: Anchors, entries: readonly CeEntr
     return `<tr><td class="unexpected nw">${esc(f.kind)}</td><td class="nw">${esc(f.variant)}</td><td class="nw">${esc(f.campaign)}</td><td><code>${esc(f.property)}</code></td><td>${esc(f.detail)}</td><td>${ce}</td></tr>`;
   });
   return `<h2 id="failures">Failures</h2><table><tr><th>kind</th><th>variant</th><th>campaign</th><th>property</th><th>detail</th><th></th></tr>${rows.join('')}</table>`;
+}
+
+function findingsHtml(r: AuditResult, anchors: Anchors): string {
+  const ids = matrixFindings(r);
+  if (ids.length === 0 || r.variants.length === 0) return '';
+  const head = `<tr><th>finding</th>${r.variants.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>`;
+  const rows = ids.map((id) => {
+    const f = findingById(id);
+    const cells = r.variants.map((v) => {
+      const c = findingMatrixCell(r, v, id);
+      const mark = { present: '✗', fixed: '✓ fixed', absent: '·', failure: '‼' }[c.status];
+      const cls = { present: 'expected', fixed: 'holds', absent: 'holds', failure: 'unexpected' }[c.status];
+      const detail = c.status === 'present' || c.status === 'failure' ? `<span class="cps">${link(anchors, c.shortest, `${c.campaigns.length} campaign(s)`)}</span>` : '';
+      return `<td class="c ${cls}" title="${esc(c.campaigns.join(', '))}"><span class="mark">${mark}</span>${detail}</td>`;
+    });
+    return `<tr><th title="${esc(f?.title ?? '')}"><b>${esc(id)}</b> <span class="sub">${esc(f?.kind ?? '')}: ${esc((f?.title ?? '').slice(0, 140))}</span></th>${cells.join('')}</tr>`;
+  });
+  return [
+    `<h2 id="findings">Variant × finding</h2>`,
+    `<p class="legend"><span class="expected">✗ present (link: its shortest counterexample's timeline)</span> <span class="holds">✓ fixed in this variant</span> <span class="holds">· not seen</span> <span class="unexpected">‼ failure</span> — a finding is a root cause, identified by the experiment its fix (or contract) makes: docs/findings.md</p>`,
+    `<table class="matrix">${head}${rows.join('')}</table>`,
+  ].join('\n');
 }
 
 function matrixHtml(r: AuditResult, anchors: Anchors): string {
@@ -119,7 +143,8 @@ export function renderHtml(r: AuditResult, timelines: Record<string, Timeline>, 
   const ces = entries.map((e) => counterexampleHtml(r, e, anchors.get(e.key)!, timelines[e.key], outDir));
   const sections: [string, string, string][] = [
     ['failures', 'failures', failuresHtml(r, anchors, entries)],
-    ['matrix', 'matrix', matrixHtml(r, anchors)],
+    ['findings', 'findings', findingsHtml(r, anchors)],
+    ['matrix', 'properties', matrixHtml(r, anchors)],
     ['irq', 'irq safety', irqHtml(r, (path) => anchors.get(path))],
     ['sometimes', 'sometimes', sometimesHtml(r)],
     ['counterexamples', 'counterexamples', `<h2 id="counterexamples">Counterexamples (${entries.length})</h2>\n<div id="toggles" hidden><button type="button" data-open="1">expand all</button><button type="button" data-open="0">collapse all</button></div>\n${ces.length > 0 ? ces.join('\n') : '<p class="sub">None.</p>'}`],

@@ -3,6 +3,7 @@
  * verdict, the failures, the variant × property matrix, the findings and the campaign
  * figures. Also the summarising helpers the HTML, JUnit and terminal reports share.
  */
+import { findingMatrixCell, matrixFindings } from './findings_matrix';
 import type { AuditResult, Failure } from '../explore/audit';
 import type { CounterexampleFile } from '../counterexamples/format';
 import { FINDINGS } from '../counterexamples/findings';
@@ -124,6 +125,15 @@ export function renderMarkdown(r: AuditResult, outDir = 'out'): string {
   if (r.failures.length > 0) {
     out.push('## Failures', '');
     out.push(...table(['kind', 'variant', 'campaign', 'property', 'detail', 'finding', 'reproduce'], r.failures.map((f) => [f.kind, md(f.variant), md(f.campaign), md(f.property), md(f.detail), md(f.counterexample?.finding ?? ''), reproduceLines(r, f, outDir).map((l) => code(l)).join('<br>')])), '');
+  }
+  const ids = matrixFindings(r);
+  if (ids.length > 0) {
+    out.push('## Variant × finding', '', '✗ present (campaigns) · ✓ fixed in this variant · · not seen · ‼ failure — see docs/findings.md', '');
+    const mark = { present: '✗', fixed: '✓ fixed', absent: '·', failure: '‼' } as const;
+    out.push(...table(['finding', ...r.variants.map(md)], ids.map((id) => [`**${id}**`, ...r.variants.map((v) => {
+      const c = findingMatrixCell(r, v, id);
+      return c.campaigns.length > 0 ? `${mark[c.status]} ${c.campaigns.length}` : mark[c.status];
+    })])), '');
   }
   out.push('## Variant × property', '', '✓ holds in every campaign · ✗ violated as expected (counterexample reproduced) · ‼ failure', '');
   const rows = matrixProperties(r).map((p) => [

@@ -67,11 +67,12 @@ describe('counterexample files', () => {
     const dir = tmp();
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ not json');
-    const m = { format: 'vmapcheck-expectations/1' as const, variants: { 'rewrite-v2': { 'tiny-1cpu': { violated: { ...readManifest().variants['rewrite-v2']!['tiny-1cpu']!.violated, areas_disjoint: bad } } } } };
+    const real = readManifest();
+    const m = { ...real, variants: { 'rewrite-v2': { 'tiny-1cpu': { findings: { ...real.variants['rewrite-v2']!['tiny-1cpu']!.findings, F2: bad } } } } };
     const r = audit([rewriteV2], [campaignByName('tiny-1cpu')], m);
     expect(r.failures.map((f) => f.kind)).toEqual(['bad-counterexample']);
     expect(r.failures[0]!.detail).toMatch(/bad.json: not valid JSON/);
-    expect(r.cells.filter((c) => c.observed === 'reproduced').length).toBeGreaterThan(0);
+    expect(r.findings.filter((c) => c.observed === 'reproduced').length).toBeGreaterThan(0);
   });
   it('a missing manifest says how to create one', () => {
     expect(() => readManifest(join(tmp(), 'expectations.json'))).toThrow(/run 'vmapcheck discover --write' to create it/);

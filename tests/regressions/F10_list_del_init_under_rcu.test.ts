@@ -1,16 +1,21 @@
 /**
- * F10: list del init under rcu.
+ * F10: list del init under rcu (defect).
  *
- * Description: vb_alloc removes a full block from vbq->free with list_del_init while vm_unmap_aliases on another
- * CPU may be walking that list under rcu_read_lock. A walker standing on the block reads
- * vb->free_list.next == &vb->free_list and loops forever (and once the block is freed, the union
- * puts rcu_head's next/func where free_list was). list_del_rcu is what an RCU walker needs.
+ * Description:
+ * vb_alloc's list_del_init(&vb->free_list) under an RCU walker (vm_unmap_aliases on another CPU):
+ * the walker loops on the self-pointing entry, or follows the rcu_head that shares the union
+ * storage
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-faults.no_livelock.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.irq-hardirq-vm_unmap_ram.F10.json
+ *   exhaustively: npx vmapcheck run scenarios/F10_list_del_init_under_rcu.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F10 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-faults.no_livelock.json', 'F10');
+it('F10: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F10');
+});
+
+it('F10: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F10_list_del_init_under_rcu.vmc');
 });

@@ -1,16 +1,21 @@
 /**
- * F12: irqsafe vb alloc irq leak.
+ * F12: irqsafe vb alloc irq leak (defect).
  *
- * Description: The 2008-08-20 irq-safety patch changes vb_alloc to spin_lock_irqsave(&vb->lock, flags) but leaves
- * the success path's spin_unlock(&vb->lock): vm_map_ram returns with interrupts disabled (and
- * `flags`, declared inside the loop, is lost), after which pte_alloc_kernel's GFP_KERNEL allocation
- * runs with irqs off.
+ * Description:
+ * irqsafe's vb_alloc takes vb->lock with spin_lock_irqsave but releases it with plain spin_unlock
+ * on success: vm_map_ram returns with irqs disabled
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/irqsafe.tiny-1cpu.irq_state_balanced.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.tiny-top.F12.json
+ *   the fix alone: npx vmapcheck replay --on irqsafe+F12 counterexamples/irqsafe.tiny-top.F12.json
+ *   exhaustively: npx vmapcheck run scenarios/F12_irqsafe_vb_alloc_irq_leak.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F12 still reproduces', () => {
-  expectFinding('counterexamples/irqsafe.tiny-1cpu.irq_state_balanced.json', 'F12', false);
+it('F12: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F12');
+});
+
+it('F12: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F12_irqsafe_vb_alloc_irq_leak.vmc');
 });

@@ -1,17 +1,21 @@
 /**
- * F13: irqsafe untouched paths.
+ * F13: irqsafe untouched paths (contract).
  *
- * Description: The irq-safety patch stops short of the paths it does not touch: vfree/vunmap/__get_vm_area_node
- * keep BUG_ON(in_interrupt()), alloc_vmap_area's purge-and-retry reaches the new
- * BUG_ON(in_interrupt()) in __purge_vmap_area_lazy, and pte_alloc_kernel still allocates with
- * GFP_KERNEL under a plain init_mm.page_table_lock ("we then still need to make kernel page table
- * allocations take a gfp mask and make the init_mm ptl interrupt safe").
+ * Description:
+ * irqsafe still BUGs from interrupt context on paths the patch did not touch: vfree/vunmap's
+ * BUG_ON(in_interrupt()), __purge_vmap_area_lazy's new BUG_ON(in_interrupt()) via alloc's purge-
+ * and-retry, pte_alloc_kernel's GFP_KERNEL and init_mm.page_table_lock
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/irqsafe.irq-hardirq-vmalloc.no_bug.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.irq-softirq-vmap.F13.json
+ *   exhaustively: npx vmapcheck run scenarios/F13_irqsafe_untouched_paths.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F13 still reproduces', () => {
-  expectFinding('counterexamples/irqsafe.irq-hardirq-vmalloc.no_bug.json', 'F13', false);
+it('F13: every recorded counterexample still fails on its variant and keeping the calls within the contract removes it', () => {
+  expectFinding('F13');
+});
+
+it('F13: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F13_irqsafe_untouched_paths.vmc');
 });

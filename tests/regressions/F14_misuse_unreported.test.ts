@@ -1,16 +1,22 @@
 /**
- * F14: misuse unreported.
+ * F14: misuse unreported (defect).
  *
- * Description: Deliberate misuse is not met by an assertion: a second vm_unmap_ram of the same address has
- * bitmap_allocate_region fail with -EBUSY (ignored) and still adds to vb->dirty, so the block's
- * counters lie and it can be freed while parts are live; a second vunmap/vfree lazily frees the
- * area again and touches the freed vm_struct; a wrong count marks the wrong range dirty.
+ * Description:
+ * Misuse goes unreported: a second vunmap/vfree/vm_unmap_ram or a wrong count corrupts the layer
+ * (double lazy free, dirty counted twice, use of a freed vm_struct) instead of hitting an
+ * assertion
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-misuse.block_counters_consistent.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.tiny-misuse.F14.json
+ *   the fix alone: npx vmapcheck replay --on irqsafe+F14 counterexamples/irqsafe.tiny-misuse.F14.json
+ *   exhaustively: npx vmapcheck run scenarios/F14_misuse_unreported.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F14 still reproduces', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-misuse.block_counters_consistent.json', 'F14', false);
+it('F14: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F14');
+});
+
+it('F14: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F14_misuse_unreported.vmc');
 });

@@ -1,18 +1,22 @@
 /**
- * F1: overlapping alloc.
+ * F1: overlapping alloc (defect).
  *
- * Description: alloc_vmap_area's rbtree descent sets `first` only for an area with `va_start <= addr`. When every
- * area lies above `addr` (the lowest areas were freed and purged), `first` stays NULL and the code
- * jumps to `found:` without checking that [addr, addr + size) ends before the lowest area. The new
- * area overlaps it; vmap_page_range then hits WARN_ON(!pte_none(*pte)) — the warning Andrew Morton
- * reported on 2008-09-05 from vmalloc() at boot (F1 reproduces it from a single CPU; F9 can
- * produce the same warning under concurrency). (Later kernels test `tmp->va_start < addr + size`.)
+ * Description:
+ * alloc_vmap_area's descent takes the hole below the lowest area without checking its size
+ * (`tmp->va_start <= addr`): an allocation overlaps the next area; vmap_page_range then WARNs on a
+ * present PTE (the warning of Andrew Morton's 2008-09-05 report)
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-top.areas_disjoint.json
+ * Reproduce: npx vmapcheck replay counterexamples/rewrite-v2.tiny-top.F1.json
+ *   the fix alone: npx vmapcheck replay --on rewrite-v2+F1 counterexamples/rewrite-v2.tiny-top.F1.json
+ *   exhaustively: npx vmapcheck run scenarios/F1_overlapping_alloc.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F1 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-top.areas_disjoint.json', 'F1');
+it('F1: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F1');
+});
+
+it('F1: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F1_overlapping_alloc.vmc');
 });

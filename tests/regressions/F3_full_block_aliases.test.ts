@@ -1,16 +1,20 @@
 /**
- * F3: full block aliases.
+ * F3: full block aliases (defect).
  *
- * Description: vm_unmap_aliases walks only each CPU's vbq->free. vb_alloc takes a block off that list with
- * list_del_init once `free` reaches 0, and vb_free only marks the freed range dirty without
- * unmapping it; so the dirty parts of a full (not yet fully dirty) block keep their PTEs and TLB
- * entries after vm_unmap_aliases() returns — exactly what Xen/PAT callers rely on not happening.
+ * Description:
+ * vm_unmap_aliases walks only vbq->free: a block that filled up (list_del_init from vbq->free)
+ * keeps the PTEs of its vb_free()d parts, so aliases survive the call
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-1cpu.no_alias_after_unmap_aliases.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.irq-hardirq-vmap.F3.json
+ *   exhaustively: npx vmapcheck run scenarios/F3_full_block_aliases.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F3 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-1cpu.no_alias_after_unmap_aliases.json', 'F3');
+it('F3: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F3');
+});
+
+it('F3: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F3_full_block_aliases.vmc');
 });

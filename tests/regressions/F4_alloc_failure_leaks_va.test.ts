@@ -1,14 +1,21 @@
 /**
- * F4: alloc failure leaks va.
+ * F4: alloc failure leaks va (defect).
  *
- * Description: When the hole search fails after the purge-and-retry, alloc_vmap_area returns ERR_PTR(-EBUSY)
- * without kfree(va): each failed allocation leaks the struct vmap_area it kmalloc_node'd.
+ * Description:
+ * alloc_vmap_area returns ERR_PTR(-EBUSY) without kfree(va): every failed allocation leaks a
+ * struct vmap_area
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-top.no_kmemleak.json
+ * Reproduce: npx vmapcheck replay counterexamples/rewrite-v1.tiny-exhaust.F4.json
+ *   the fix alone: npx vmapcheck replay --on rewrite-v1+F4 counterexamples/rewrite-v1.tiny-exhaust.F4.json
+ *   exhaustively: npx vmapcheck run scenarios/F4_alloc_failure_leaks_va.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F4 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-top.no_kmemleak.json', 'F4');
+it('F4: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F4');
+});
+
+it('F4: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F4_alloc_failure_leaks_va.vmc');
 });

@@ -1,16 +1,22 @@
 /**
- * F5: address wrap.
+ * F5: address wrap (defect).
  *
- * Description: alloc_vmap_area computes `addr + size` and ALIGN(first->va_end + PAGE_SIZE, align) in unsigned
- * long without the overflow checks the vmlist code had (`(size + addr) < addr`). With vmalloc space
- * ending near the top of the address space (i386 !HIGHMEM: VMALLOC_END = FIXADDR_START - 2 pages)
- * the sum wraps: the search accepts an area ending at 0, and __insert_vmap_area BUG()s.
+ * Description:
+ * alloc_vmap_area does unsigned long arithmetic without overflow checks (the vanilla code had
+ * them): near the top of the address space ALIGN(first->va_end + PAGE_SIZE, align) or addr + size
+ * wraps past ULONG_MAX and the search succeeds with an area outside [vstart, vend] or ending at 0
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-top.no_bug.json
+ * Reproduce: npx vmapcheck replay counterexamples/rewrite-v1.tiny-top.F5.json
+ *   the fix alone: npx vmapcheck replay --on rewrite-v1+F5 counterexamples/rewrite-v1.tiny-top.F5.json
+ *   exhaustively: npx vmapcheck run scenarios/F5_address_wrap.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F5 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-top.no_bug.json', 'F5');
+it('F5: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F5');
+});
+
+it('F5: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F5_address_wrap.vmc');
 });

@@ -1,17 +1,21 @@
 /**
- * F6: nonpow2 block bits.
+ * F6: nonpow2 block bits (defect).
  *
- * Description: VMAP_BBMAP_BITS = min(1024, max(2*VMAP_MAX_ALLOC, VMALLOC_PAGES / NR_CPUS / 16)) is not a power of
- * two for many NR_CPUS (x86-32 NR_CPUS=6 gives 341). The block code assumes one: ALIGN(x,
- * VMAP_BLOCK_SIZE), `addr & (VMAP_BLOCK_SIZE - 1)` in vb_free and bitmap_find_free_region's `pos
- * += 1 << order` stepping past `bits` all go wrong: wrong offsets, BUG_ON(addr_to_vb_idx(...)),
- * dirty bits counted in the wrong block. (Later kernels use roundup_pow_of_two(NR_CPUS).)
+ * Description:
+ * VMAP_BBMAP_BITS is not a power of two when VMALLOC_PAGES / NR_CPUS / 16 falls between the
+ * bounds: ALIGN to VMAP_BLOCK_SIZE, addr_to_vb_idx and bitmap_find_free_region break
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-nonpow2.block_counters_consistent.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.tiny-nonpow2.F6.json
+ *   the fix alone: npx vmapcheck replay --on irqsafe+F6 counterexamples/irqsafe.tiny-nonpow2.F6.json
+ *   exhaustively: npx vmapcheck run scenarios/F6_nonpow2_block_bits.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F6 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-nonpow2.block_counters_consistent.json', 'F6');
+it('F6: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F6');
+});
+
+it('F6: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F6_nonpow2_block_bits.vmc');
 });

@@ -1,15 +1,21 @@
 /**
- * F8: lazy nr bug on.
+ * F8: lazy nr bug on (defect).
  *
- * Description: free_unmap_vmap_area sets VM_LAZY_FREE before atomic_add(..., &vmap_lazy_nr). A purge on another
- * CPU can walk vmap_area_list between the two, count the area in `nr`, and hit
- * BUG_ON(nr > atomic_read(&vmap_lazy_nr)).
+ * Description:
+ * free_unmap_vmap_area sets VM_LAZY_FREE before atomic_add to vmap_lazy_nr: a concurrent purge
+ * counts the area first and hits BUG_ON(nr > atomic_read(&vmap_lazy_nr))
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-faults.no_bug.json
+ * Reproduce: npx vmapcheck replay counterexamples/irqsafe.irq-softirq-vm_map_ram.F8.json
+ *   the fix alone: npx vmapcheck replay --on irqsafe+F8 counterexamples/irqsafe.irq-softirq-vm_map_ram.F8.json
+ *   exhaustively: npx vmapcheck run scenarios/F8_lazy_nr.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F8 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-faults.no_bug.json', 'F8');
+it('F8: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F8');
+});
+
+it('F8: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F8_lazy_nr.vmc');
 });

@@ -1,20 +1,21 @@
 /**
- * F9: static va race.
+ * F9: static va race (defect).
  *
- * Description: __get_vm_area_node declares `static struct vmap_area *va;`: one variable for all CPUs. If another
- * CPU's __get_vm_area_node stores to it between `va = alloc_vmap_area(...)` and
- * `va->private = area; va->flags |= VM_VM_AREA`, both vm_structs end up on the other CPU's area:
- * one area leaks untagged, the other is freed twice (VM_LAZY_FREE twice) and its vm_struct is
- * used after kfree; a CPU can even map its pages onto another CPU's area while that area is
- * being purged, over translations other CPUs still cache (reuse with a stale TLB entry), or
- * dereference an ERR_PTR another CPU's failed allocation left there. A source-level data race: whether compiled code shows it depends on gcc
- * reloading the static rather than keeping it in a register.
+ * Description:
+ * __get_vm_area_node keeps its vmap_area in a function-static `va`: two CPUs in it at once can
+ * swap areas (source-level data race)
  *
- * Reproduce: npx tsx cli/main.ts replay counterexamples/rewrite-v2.tiny-2cpu.lifecycle_legal.json
+ * Reproduce: npx vmapcheck replay counterexamples/rewrite-v1.irq-irqs-off-vmap.F9.json
+ *   the fix alone: npx vmapcheck replay --on rewrite-v1+F9 counterexamples/rewrite-v1.irq-irqs-off-vmap.F9.json
+ *   exhaustively: npx vmapcheck run scenarios/F9_static_va_race.vmc
  */
 import { it } from 'vitest';
-import { expectFinding } from '../support/regression';
+import { expectFinding, expectScenario } from '../support/regression';
 
-it('F9 still reproduces and vanilla does not show it', () => {
-  expectFinding('counterexamples/rewrite-v2.tiny-2cpu.lifecycle_legal.json', 'F9');
+it('F9: every recorded counterexample still fails on its variant and its fix alone removes it', () => {
+  expectFinding('F9');
+});
+
+it('F9: the scenario file holds its expectations exhaustively (Sometimes on the bases, Never with the fix)', () => {
+  expectScenario('scenarios/F9_static_va_race.vmc');
 });

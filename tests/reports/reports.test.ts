@@ -15,7 +15,7 @@ import { rewriteV2 } from '../../model/variants/rewrite-v2/index';
 import { SAFETY } from '../../properties/index';
 import { bigintReplacer, renderHtml, renderJUnit, renderMarkdown, terminalSummary, writeReports } from '../../reports/index';
 
-const EMPTY: Manifest = { format: 'vmapcheck-expectations/1', variants: {} };
+const EMPTY: Manifest = { format: 'vmapcheck-expectations/2', findings: {}, variants: {} };
 const EVIL = `<script>alert("x")</script> & ' " \u0001`;
 
 /** Well-formedness problems of an XML document (balanced tags, quoted attributes, entities, characters). */
@@ -77,7 +77,7 @@ beforeAll(() => {
 describe('the audit under report', () => {
   it('has failures, at least one with a counterexample', () => {
     expect(r.ok).toBe(false);
-    expect(r.failures.some((f) => f.kind === 'unexpected-violation' && f.counterexample)).toBe(true);
+    expect(r.failures.some((f) => (f.kind === 'unexpected-finding' || f.kind === 'unclassified') && f.counterexample)).toBe(true);
   });
 });
 
@@ -167,7 +167,7 @@ describe('JUnit', () => {
 
   it("puts the counterexample's trace in the failure body", () => {
     const x = renderJUnit(r);
-    const f = r.failures.find((y) => y.counterexample)!;
+    const f = r.failures.find((y) => y.counterexample && y.finding)!;
     const body = x.slice(x.indexOf(`name="tiny-1cpu/${f.property}"`));
     expect(body).toContain('type="unexpected-violation"');
     expect(body).toContain(f.counterexample!.trace[1]!.trim().replace(/>/g, '&gt;'));
@@ -188,7 +188,7 @@ describe('Markdown', () => {
     expect(md).toContain(`**❌ ${r.failures.length} failures**`);
     expect(md).toContain('| property | rewrite-v2 |');
     for (const p of SAFETY) expect(md).toMatch(new RegExp(`^\\| \`${p.name}\` \\| [✓✗‼]`, 'm'));
-    const f = r.failures.find((y) => y.counterexample)!;
+    const f = r.failures.find((y) => y.counterexample && y.finding)!;
     expect(md).toContain(`| \`${f.property}\` | ‼ tiny-1cpu |`);
     if (f.counterexample!.finding) expect(md).toContain(`- **${f.counterexample!.finding}** `);
     expect(md).toMatch(/\| rewrite-v2 \| tiny-1cpu \| 5 \| \d+ \| \d+\.\d \|/);
@@ -211,10 +211,10 @@ describe('terminal summary', () => {
 
 describe('an expected violation', () => {
   it('shows as ✗ (expected, reproduced) linked to its replayed counterexample, and is no failure', () => {
-    const f = r.failures.find((y) => y.counterexample)!;
+    const f = r.failures.find((y) => y.counterexample && y.finding)!;
     const path = join(dir, 'ce.json');
     writeFileSync(path, JSON.stringify(f.counterexample, null, 2));
-    const m: Manifest = { format: 'vmapcheck-expectations/1', variants: { 'rewrite-v2': { 'tiny-1cpu': { violated: { [f.property]: path } } } } };
+    const m: Manifest = { format: 'vmapcheck-expectations/2', findings: {}, variants: { 'rewrite-v2': { 'tiny-1cpu': { findings: Object.fromEntries((f.counterexample!.findings ?? []).map((id) => [id, path])) } } } };
     const r2 = audit([rewriteV2], [campaignByName('tiny-1cpu')], m, { runs: 5 });
     expect(r2.failures.some((x) => x.property === f.property)).toBe(false);
     const [h] = writeReports(r2, join(dir, 'expected'));

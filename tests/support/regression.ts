@@ -4,7 +4,10 @@
  * finding's experiment (its fix alone, or keeping the calls within its contract) removes
  * it; and, for a defect, the base's `-fixed` variant does not break it either.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { parseScenarioFile } from '../../explore/scenario_file/parse';
+import { runScenarioFile } from '../../explore/scenario_file/run';
 import { campaignByName } from '../../explore/campaigns';
 import { breaks, experimentRemoves } from '../../counterexamples/classify';
 import { readManifest } from '../../counterexamples/manifest';
@@ -35,4 +38,11 @@ export function expectFinding(finding: string): void {
       expect(breaks(`${base}-fixed`, c, ce.property, ce.scenario), `${base}-fixed still breaks ${ce.property} on ${path}`).toBe(false);
     }
   }
+}
+
+/** Assert that the `.vmc` scenario file at `path` holds every one of its expectations. */
+export function expectScenario(path: string): void {
+  const f = parseScenarioFile(readFileSync(path, 'utf8'), path);
+  const failed = runScenarioFile(f, { stopWhenDecided: true, log: () => {} }).flatMap((r) => r.expectations.filter((x) => !x.held).map((x) => `${r.variant}: expect ${x.e.mode} ${x.e.property}: ${x.why}`));
+  expect(failed, path).toEqual([]);
 }

@@ -1,0 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { CAMPAIGNS, IRQ_CAMPAIGNS } from './explore/campaigns';
+import { adoptFromAudit } from './counterexamples/discover';
+import { readManifest, writeManifest } from './counterexamples/manifest';
+import { variantByName } from './model/variants/registry';
+const base = process.argv[2]!;
+const m = readManifest();
+const a = adoptFromAudit(m, [variantByName(base)], [...CAMPAIGNS, ...IRQ_CAMPAIGNS], console.log);
+for (const [p, ce] of a.files) writeFileSync(p, JSON.stringify(ce, null, 1) + '\n');
+const now = readManifest();
+writeManifest({ ...now, findings: { ...now.findings, ...m.findings }, variants: { ...now.variants, [base]: m.variants[base]! } });
+console.log(base, 'adopted', a.files.size, 'unclassified', a.unclassified.length);
