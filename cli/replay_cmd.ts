@@ -77,7 +77,7 @@ export const REPLAY: Command = {
   ],
   positional: { name: 'counterexample file(s)', min: 1, max: Infinity },
   examples: [
-    ['npx vmapcheck replay counterexamples/rewrite-v2.tiny-1cpu.areas_disjoint.json', 'one file, with its per-CPU trace'],
+    ['npx vmapcheck replay counterexamples/rewrite-v2.tiny-1cpu.F1.json', 'one file, with its per-CPU trace'],
     ['npx vmapcheck replay counterexamples/*.json', 'the whole corpus, summary table'],
     ['npx vmapcheck replay counterexamples/rewrite-v2.*.json --on irqsafe', 'recorded on rewrite-v2, replayed on irqsafe'],
   ],

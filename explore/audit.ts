@@ -190,7 +190,8 @@ function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manife
       campaign: c.name,
       property: p.name,
       expected: rec ? 'violated' : 'holds',
-      observed: seen ? 'violated' : 'holds',
+      // A recorded property shows how its findings' counterexamples replayed.
+      observed: rec ? (r.findings.some((f) => f.variant === v.name && f.campaign === c.name && rec.ids.includes(f.finding) && f.observed !== 'reproduced') ? 'not-reproduced' : 'reproduced') : seen ? 'violated' : 'holds',
       count: seen?.count ?? 0,
       ...(seen ? { message: seen.message } : {}),
       ...(rec ? { counterexample: rec.path, findings: rec.ids } : {}),

@@ -5,7 +5,8 @@
  *   rewrite-v2               the base, as posted
  *   rewrite-v2+F3+F9         the base with these fixes (each must have a delta for the base)
  *   rewrite-v2-fixed         the base with every fix that applies to it
- *   rewrite-v2-fixed-without-F3[+F9]   every fix but these (to dig for findings F3 masks)
+ *   rewrite-v2-fixed-without-F3[,F9]   every fix but these (to dig for findings F3 masks);
+ *                            a trailing +F3 adds a fix back: rewrite-v2-fixed-without-F3+F3
  */
 import type { Variant } from './variant';
 import { vanilla } from './vanilla/index';
@@ -58,12 +59,12 @@ function fixList(name: string, ids: string, base: string): Fix[] {
 
 /** Parse a variant name (see the header) into its base and fixes. */
 export function parseVariantName(name: string): VariantSpec {
-  const m = /^(.*?)(?:-fixed(?:-without-(F\d+(?:\+F\d+)*))?)?((?:\+F\d+)*)$/.exec(name)!;
+  const m = /^(.*?)(?:-fixed(?:-without-(F\d+(?:,F\d+)*))?)?((?:\+F\d+)*)$/.exec(name)!;
   const base = m[1]!;
   if (!VARIANTS.some((v) => v.name === base)) throw new VariantNameError(`unknown variant '${name}': known variants are ${VARIANTS.map((x) => x.name).join(', ')} (each optionally +F<n>…, or <base>-fixed, <base>-fixed-without-F<n>)`);
   const fixed = name.slice(base.length).startsWith('-fixed');
   if (fixed && !isRewriteBase(base)) throw new VariantNameError(`'${name}': ${base} has no fixes (fixed variants exist for ${REWRITE_BASES.join(', ')})`);
-  const without = m[2] ? fixList(name, m[2], base) : [];
+  const without = m[2] ? fixList(name, m[2].replaceAll(',', '+'), base) : [];
   const plus = m[3] ? fixList(name, m[3].slice(1), base) : [];
   const chosen = new Set<Fix>(fixed ? fixesFor(base).filter((f) => !without.includes(f)) : []);
   for (const f of plus) chosen.add(f);

@@ -17,7 +17,7 @@ import { audit } from '../../explore/audit';
 import { campaignByName } from '../../explore/campaigns';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';
 
-const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.flush_cache_vmap_covers_mapping.json';
+const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.F2.json';
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vmapcheck-'));
 
 describe('command-line flags', () => {
@@ -41,7 +41,7 @@ describe('command-line flags', () => {
     };
     expect(cli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'frobnicate'; commands: audit/) });
     expect(cli(['audit', '--bogus'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown flag --bogus/) });
-    expect(cli(['audit', '--variant', 'rewrite-v3'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown variant 'rewrite-v3': known variants are vanilla, rewrite-v1, rewrite-v2, irqsafe \(did you mean/) });
+    expect(cli(['audit', '--variant', 'rewrite-v3'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown variant 'rewrite-v3': known variants are vanilla, rewrite-v1, rewrite-v2, irqsafe .*did you mean/) });
   }, 60_000);
 });
 
@@ -70,7 +70,8 @@ describe('counterexample files', () => {
     const real = readManifest();
     const m = { ...real, variants: { 'rewrite-v2': { 'tiny-1cpu': { findings: { ...real.variants['rewrite-v2']!['tiny-1cpu']!.findings, F2: bad } } } } };
     const r = audit([rewriteV2], [campaignByName('tiny-1cpu')], m);
-    expect(r.failures.map((f) => f.kind)).toEqual(['bad-counterexample']);
+    // One campaign alone cannot reach every sometimes-property: those are not this test's concern.
+    expect(r.failures.map((f) => f.kind).filter((k) => k !== 'unreached')).toEqual(['bad-counterexample']);
     expect(r.failures[0]!.detail).toMatch(/bad.json: not valid JSON/);
     expect(r.findings.filter((c) => c.observed === 'reproduced').length).toBeGreaterThan(0);
   });

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vmapcheck-cli-'));
 /** Small audits: one variant, one campaign, a few runs, no irq audit. */
 const SMALL = ['--variant', 'vanilla', '--campaign', 'tiny-1cpu', '--runs', '2', '--no-irq', '--quiet'];
-const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.flush_cache_vmap_covers_mapping.json';
+const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.F2.json';
 
 const run = promisify(execFile);
 

@@ -77,7 +77,7 @@ describe('list', () => {
 });
 
 describe('replay', () => {
-  const files = ['counterexamples/rewrite-v2.tiny-1cpu.flush_cache_vmap_covers_mapping.json', 'counterexamples/rewrite-v2.tiny-1cpu.areas_disjoint.json'];
+  const files = ['counterexamples/rewrite-v2.tiny-1cpu.F2.json', 'counterexamples/rewrite-v2.tiny-1cpu.F1.json'];
   it('replays many files in one process with a summary table', () => {
     const r = capture(['replay', ...files]);
     expect(r.code).toBe(0);

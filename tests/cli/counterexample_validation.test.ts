@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CounterexampleError, parseCounterexample } from '../../counterexamples/format';
 import { replayFile } from '../../counterexamples/replay';
 
-const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.flush_cache_vmap_covers_mapping.json';
+const GOOD = 'counterexamples/rewrite-v2.tiny-1cpu.F2.json';
 const good = JSON.parse(readFileSync(GOOD, 'utf8'));
 const withScenario = (s: object): string => JSON.stringify({ ...good, scenario: { ...good.scenario, ...s } });
 

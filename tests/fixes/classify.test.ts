@@ -48,6 +48,9 @@ describe('variant names and composition', () => {
     expect(parseVariantName('irqsafe-fixed').fixes.map((f) => f.id)).toEqual(fixesFor('irqsafe').map((f) => f.id));
     expect(parseVariantName('rewrite-v1-fixed-without-F2').fixes.map((f) => f.id)).not.toContain('F2');
     expect(variantByName('rewrite-v2-fixed').name).toBe('rewrite-v2-fixed');
+    // A dig variant with its fix added back (what the fix experiment builds) has every fix.
+    expect(parseVariantName('irqsafe-fixed-without-F10+F10').fixes.map((f) => f.id)).toEqual(fixesFor('irqsafe').map((f) => f.id));
+    expect(parseVariantName('rewrite-v2-fixed-without-F3,F9').fixes.map((f) => f.id)).not.toEqual(expect.arrayContaining(['F3']));
   });
   it('rejects unknown bases and fixes, fixes of another base, and -fixed on vanilla', () => {
     for (const bad of ['rewrite-v9', 'rewrite-v2+F99', 'vanilla+F2', 'vanilla-fixed', 'rewrite-v2-fixed-without-F99']) expect(() => parseVariantName(bad), bad).toThrow(VariantNameError);

@@ -87,7 +87,7 @@ describe('state diagrams', () => {
 
 describe('timeline', () => {
   it('shows local_irq_save and local_irq_restore around an irqs-off call, with the irq state they set', () => {
-    const path = 'counterexamples/rewrite-v2.irq-irqs-off-vmalloc.no_sleep_in_atomic.json';
+    const path = 'counterexamples/rewrite-v2.irq-irqs-off-vmalloc.F11.json';
     const t = replayTimeline(parseCounterexample(readFileSync(path, 'utf8'), path), path);
     const save = t.rows.findIndex((x) => x.fn === 'local_irq_save');
     const restore = t.rows.findIndex((x) => x.fn === 'local_irq_restore');

@@ -112,12 +112,15 @@ describe('HTML', () => {
   it('puts the verdict and failures first, then the variant × property matrix', () => {
     expect(html).toContain(`${r.failures.length} failures`);
     expect(html.indexOf('id="failures"')).toBeLessThan(html.indexOf('id="matrix"'));
-    const matrix = html.slice(html.indexOf('<table class="matrix">'), html.indexOf('</table>', html.indexOf('<table class="matrix">')));
+    // The variant × finding table comes first; the property matrix is the section id="matrix".
+    const at = html.indexOf('<table class="matrix">', html.indexOf('<h2 id="matrix">'));
+    const matrix = html.slice(at, html.indexOf('</table>', at));
+    expect(html.indexOf('<h2 id="findings">')).toBeLessThan(html.indexOf('<h2 id="matrix">'));
     expect(matrix).toContain('<th>rewrite-v2</th>');
     for (const p of SAFETY) expect(matrix).toContain(`<code>${p.name}</code><span class="sub">`);
     const failing = r.failures.find((f) => f.counterexample)!;
     const row = matrix.slice(matrix.indexOf(`<code>${failing.property}</code>`));
-    expect(row).toMatch(/^[^]*?<td class="c unexpected"[^>]*><span class="mark">‼<\/span><span class="lbl">UNEXPECTED violation<\/span><span class="cps"><a href="#ce-1-[^"]+">tiny-1cpu<\/a>/);
+    expect(row).toMatch(/^[^]*?<td class="c unexpected"[^>]*><span class="mark">‼<\/span><span class="lbl">(UNEXPECTED finding|NEW \(unclassified\) finding)<\/span><span class="cps"><a href="#ce-[0-9]+-[^"]+">tiny-1cpu<\/a>/);
     expect(matrix).toContain('<span class="mark">✓</span>');
   });
 
@@ -169,7 +172,7 @@ describe('JUnit', () => {
     const x = renderJUnit(r);
     const f = r.failures.find((y) => y.counterexample && y.finding)!;
     const body = x.slice(x.indexOf(`name="tiny-1cpu/${f.property}"`));
-    expect(body).toContain('type="unexpected-violation"');
+    expect(body).toMatch(/type="(unexpected-finding|unclassified)"/);
     expect(body).toContain(f.counterexample!.trace[1]!.trim().replace(/>/g, '&gt;'));
   });
 
@@ -201,8 +204,9 @@ describe('terminal summary', () => {
     const t = terminalSummary(r);
     expect(t.match(/------------\[ cut here \]------------/g)).toHaveLength(r.failures.length);
     expect(t.match(/---\[ end trace \]---/g)).toHaveLength(r.failures.length);
-    const ce = r.failures.find((f) => f.counterexample)!.counterexample!;
-    expect(t).toContain(`WARNING: vmapcheck: unexpected violation of ${ce.property} on rewrite-v2 (campaign tiny-1cpu)`);
+    const f = r.failures.find((x) => x.counterexample && x.finding)!;
+    const ce = f.counterexample!;
+    expect(t).toContain(`WARNING: vmapcheck: finding ${f.finding} not recorded here (through ${ce.property}) on rewrite-v2 (campaign tiny-1cpu)`);
     expect(t).toContain(ce.trace[0]!.trimEnd());
     expect(t).toMatch(/^areas_disjoint +✓$/m);
     expect(t.trimEnd().endsWith(`vmapcheck audit: ${r.failures.length} failures`)).toBe(true);

@@ -10,6 +10,7 @@ import { replayFile } from '../../counterexamples/replay';
 import type { Campaign } from '../../explore/campaigns';
 import { survey } from '../../explore/fastcheck';
 import { variantByName } from '../../model/variants/registry';
+import { isPerformance } from '../../explore/audit';
 
 const DIR = join(import.meta.dirname, '..', '..', 'counterexamples');
 
@@ -37,7 +38,7 @@ export function reproducesOn(ce: CounterexampleFile, variant: string): boolean {
 export function newlyBroken(base: string, fixed: string, c: Campaign, runs: number, baseRuns = 3 * runs): string[] {
   const b = survey(variantByName(base), c, baseRuns);
   const f = survey(variantByName(fixed), c, runs);
-  return [...f.violated].filter(([p]) => !b.violated.has(p)).map(([p, e]) => `${p} (run ${e.firstRun}): ${e.message}`);
+  return [...f.violated].filter(([p]) => !b.violated.has(p) && !isPerformance(p)).map(([p, e]) => `${p} (run ${e.firstRun}): ${e.message}`);
 }
 
 /** A previously masked violation a fix may expose, with the finding it belongs to. */
