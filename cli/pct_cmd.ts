@@ -6,7 +6,7 @@
 import type { Campaign } from '../explore/campaigns';
 import type { Variant } from '../model/variants/variant';
 import { runScenario } from '../explore/check';
-import { pctBound, pctChooser, randomScenario } from '../explore/pct';
+import { pctBound, pctChooser, pctK, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
 import { buildCounterexample } from '../counterexamples/build';
 import { searchCommand } from '../reports/reproduce';
@@ -21,7 +21,7 @@ import { progressEnabled } from './progress';
 export const PCT_SEED = 1;
 /** Default bug depth d. */
 export const PCT_DEPTH = 3;
-/** Priority-change window k (steps). */
+/** Priority-change window k of the first run (later runs use the measured choice points). */
 export const PCT_K = 400;
 
 /** The seed string of PCT run `run` (shared with discover so a recorded run can be regenerated). */
@@ -39,11 +39,16 @@ export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[
       const runs = (flags.runs as number | undefined) ?? c.runs * 4;
       const seen = new Set<string>();
       let steps = 0;
+      // k for each run: the most choice points (steps with more than one runnable CPU) any
+      // earlier run of this campaign had (PCT's bound needs k >= the run's choice points).
+      const choice: number[] = [];
       const t0 = performance.now();
       for (let run = 0; run < runs; run++) {
         const rs = pctRunSeed(seed, v.name, c.name, run);
         const scn = randomScenario(c, seedrandom(rs + '/prog'));
-        const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth, k: PCT_K }, scn) });
+        const stats = { choicePoints: 0 };
+        const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth, k: pctK(choice, PCT_K) }, scn, stats) });
+        choice.push(stats.choicePoints);
         steps += o.result.steps;
         if (chatty && run > 0 && run % 500 === 0) process.stderr.write(`  ${v.name}/${c.name}: ${run}/${runs} runs, ${seen.size} properties broken so far, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
         for (const p of o.violated) {
@@ -56,8 +61,8 @@ export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[
           if (ce) console.log(`  regenerate: ${searchCommand(ce)}`);
         }
       }
-      const k = Math.max(1, Math.round(steps / runs));
-      console.log(`${v.name}/${c.name}: ${runs} PCT runs (d=${depth}, mean k=${k} steps) in ${((performance.now() - t0) / 1000).toFixed(1)} s; per-run bound for a depth-${depth} bug: ${pctBound(c.cpus, k, depth).toExponential(2)}; broke ${[...seen].join(', ') || 'nothing'}`);
+      const k = pctK(choice, PCT_K);
+      console.log(`${v.name}/${c.name}: ${runs} PCT runs (d=${depth}, k=${k} choice points, ${Math.round(steps / runs)} steps per run) in ${((performance.now() - t0) / 1000).toFixed(1)} s; per-run bound for a depth-${depth} bug: ${pctBound(c.cpus, k, depth).toExponential(2)}; broke ${[...seen].join(', ') || 'nothing'}`);
     }
   }
   return EXIT.OK;
