@@ -96,7 +96,6 @@ export const FINDINGS: readonly Finding[] = [
   { id: 'F17', kind: 'defect', title: "irqsafe's free_unmap_vmap_area purges whenever !in_interrupt(): a caller with irqs disabled in process context runs the purge's TLB flush (on_each_cpu: smp_call_function) with irqs off — WARN, deadlock risk, and irqs re-enabled on return" },
   { id: 'F18', kind: 'defect', title: "alloc_vmap_area sets addr = ALIGN(vstart, align) before retry:, so the retry after the purge resumes from where the failed search stopped (near vend) and misses the space the purge freed below" },
   { id: 'F19', kind: 'defect', title: "alloc_vmap_area's hole walk tests addr + size >= first->va_start: a hole of exactly the requested size is skipped, and an allocation that fits fails" },
-  { id: 'F21', kind: 'defect', title: "alloc_vmap_area's hole walk resumes at ALIGN(first->va_end + PAGE_SIZE, align): one unusable page after every area on top of the guard page a vmalloc already counts in its size; naturally aligned vmap blocks lose a whole block of space each" },
   {
     id: 'F20',
     kind: 'contract',
@@ -107,6 +106,7 @@ export const FINDINGS: readonly Finding[] = [
       within: (s, L) => withCorrectSmallCounts(s, L.VMAP_MAX_ALLOC),
     },
   },
+  { id: 'F21', kind: 'defect', title: "alloc_vmap_area's hole walk resumes at ALIGN(first->va_end + PAGE_SIZE, align): one unusable page after every area on top of the guard page a vmalloc already counts in its size; naturally aligned vmap blocks lose a whole block of space each" },
 ];
 
 /** Look a finding up by id. */
