@@ -6,7 +6,7 @@
 import type { Campaign } from '../explore/campaigns';
 import type { Variant } from '../model/variants/variant';
 import { runScenario } from '../explore/check';
-import { pctBound, pctChooser, pctK, randomScenario } from '../explore/pct';
+import { PCT_DEPTH, PCT_K, PCT_SEED, pctBound, pctChooser, pctK, pctRunSeed, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
 import { buildCounterexample } from '../counterexamples/build';
 import { searchCommand } from '../reports/reproduce';
@@ -17,17 +17,7 @@ import { EXIT } from './exit';
 import { pickCampaigns, pickVariants } from './select';
 import { progressEnabled } from './progress';
 
-/** Default PCT seed; discover's PCT pass uses the same, so its findings regenerate with this command. */
-export const PCT_SEED = 1;
-/** Default bug depth d. */
-export const PCT_DEPTH = 3;
-/** Priority-change window k of the first run (later runs use the measured choice points). */
-export const PCT_K = 400;
-
-/** The seed string of PCT run `run` (shared with discover so a recorded run can be regenerated). */
-export function pctRunSeed(seed: number, variant: string, campaign: string, run: number): string {
-  return `${seed}/${variant}/${campaign}/${run}`;
-}
+export { PCT_DEPTH, PCT_K, PCT_SEED, pctRunSeed } from '../explore/pct';
 
 /** Run PCT over the selection; prints findings, returns 0. */
 export function runPct(flags: Record<string, unknown>, sel: { variants: Variant[]; campaigns: Campaign[] }): number {

@@ -25,7 +25,7 @@ import { explainer } from '../explore/explain';
 import { runScenario } from '../explore/check';
 import { findAndShrink, findAndShrinkBy, survey } from '../explore/fastcheck';
 import { instantiate, TEMPLATES } from '../explore/handmade';
-import { pctChooser, randomScenario } from '../explore/pct';
+import { PCT_DEPTH, PCT_K, PCT_SEED, pctChooser, pctK, pctRunSeed, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';
 import { audit, isPerformance } from '../explore/audit';
 import { buildCounterexample } from './build';
@@ -92,7 +92,8 @@ export function discover(bases: readonly Variant[], campaigns: readonly Campaign
         const found = findAndShrink(v, c, p, runs, c.seed);
         if (found) keep(buildCounterexample(v, c, p, found.scenario, { strategy: 'fast-check', seed: found.seed, path: found.path }), 'fast-check');
       }
-      for (let run = 0; run < (opts.pct ?? 0); run++) keepPct(v, c, run, s.violated, keep);
+      const choice: number[] = [];
+      for (let run = 0; run < (opts.pct ?? 0); run++) keepPct(v, c, run, choice, s.violated, keep);
       for (const t of TEMPLATES.filter((x) => x.campaign === c.name)) {
         const hit = instantiate(t, v);
         if (hit) keep(buildCounterexample(v, c, t.property, hit.scenario, { strategy: 'hand', note: t.note }), `template ${t.name}`);
@@ -135,15 +136,20 @@ function byId(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 }
 
-/** PCT (depth 3) runs of `c` on `v`, shrunk and kept for properties fast-check missed. */
-function keepPct(v: Variant, c: Campaign, run: number, seen: ReadonlyMap<string, unknown>, keep: (ce: CounterexampleFile | null, how: string) => void): void {
-  const rs = `discover/${v.name}/${c.name}/${run}`;
+/**
+ * PCT run `run` of `c` on `v`, exactly as `vmapcheck pct --seed 1` runs it (same seed string,
+ * depth and measured k), shrunk and kept for the properties fast-check missed.
+ */
+function keepPct(v: Variant, c: Campaign, run: number, choice: number[], seen: ReadonlyMap<string, unknown>, keep: (ce: CounterexampleFile | null, how: string) => void): void {
+  const rs = pctRunSeed(PCT_SEED, v.name, c.name, run);
   const scn = randomScenario(c, seedrandom(rs + '/prog'));
-  const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth: 3, k: 400 }, scn) });
+  const stats = { choicePoints: 0 };
+  const o = runScenario(v, c, scn, { chooser: pctChooser(c, { seed: rs, depth: PCT_DEPTH, k: pctK(choice, PCT_K) }, scn, stats) });
+  choice.push(stats.choicePoints);
   for (const p of [...o.violated].sort()) {
     if (seen.has(p) || isPerformance(p)) continue;
     const { scenario } = shrinkScenario({ ...scn, schedule: o.result.executed }, (x) => runScenario(v, c, x).violated.has(p), 600);
-    const search: SearchRecord = { strategy: 'pct', seed: run, depth: 3, run };
+    const search: SearchRecord = { strategy: 'pct', seed: PCT_SEED, depth: PCT_DEPTH, run };
     keep(buildCounterexample(v, c, p, scenario, search), `PCT run ${run} (seed '${rs}')`);
   }
 }

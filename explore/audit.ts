@@ -164,11 +164,12 @@ function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manife
   const s = survey(v, c, runs, c.seed, (_i, o, scn) => {
     cov.merge(o.result.world.coverage);
     if (c.name.startsWith('irq-') && irqExercised(o.result.harness.started, scn, c)) exercised.set(c.name, (exercised.get(c.name) ?? 0) + 1);
-    for (const p of o.violated) {
-      if (isPerformance(p) || unexplained.has(p)) continue;
-      explainedRuns++;
-      if (ex.survives(c, p, scn)) unexplained.set(p, scn);
-    }
+    // One replay without the recorded findings answers every property this run broke.
+    const open = [...o.violated].filter((p) => !isPerformance(p) && !unexplained.has(p));
+    if (open.length === 0) return;
+    const left = ex.identity ? o.violated : ex.surviving(c, scn);
+    if (!ex.identity) explainedRuns++;
+    for (const p of open) if (left.has(p)) unexplained.set(p, scn);
   });
   r.figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms, explained: explainedRuns });
   for (const [p, n] of s.reached) reached.set(p, (reached.get(p) ?? 0) + n);

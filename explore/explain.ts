@@ -16,10 +16,14 @@ import { runScenario } from './check';
 export interface Explainer {
   /** The variant with the recorded defects fixed. */
   readonly variant: string;
+  /** Nothing recorded applies: the experiment would rerun the same run. */
+  readonly identity: boolean;
   /** The recorded contracts (their calls outside the API are dropped). */
   readonly contracts: readonly Finding[];
   /** Does `scn` still break `property` once the recorded findings are removed? */
   survives(c: Campaign, property: string, scn: Scenario): boolean;
+  /** Every property `scn` still breaks once the recorded findings are removed (one replay). */
+  surviving(c: Campaign, scn: Scenario): ReadonlySet<string>;
   /** `scn` with every recorded contract's out-of-contract calls removed (under campaign `c`'s layout). */
   within(c: Campaign, scn: Scenario): Scenario;
 }
@@ -39,8 +43,10 @@ export function explainer(variant: string, ids: readonly string[]): Explainer {
   const within = (c: Campaign, scn: Scenario): Scenario => contracts.reduce((s, f) => f.contract!.within(s, layoutOf(c)), scn);
   return {
     variant: name,
+    identity: name === variant && contracts.length === 0,
     contracts,
     within,
     survives: (c, property, scn) => runScenario(variantByName(name), c, within(c, scn)).violated.has(property),
+    surviving: (c, scn) => runScenario(variantByName(name), c, within(c, scn)).violated,
   };
 }

@@ -36,6 +36,18 @@ export function pctK(seen: readonly number[], fallback = 400): number {
   return seen.length === 0 ? fallback : Math.max(1, ...seen);
 }
 
+/** Default PCT seed (`vmapcheck pct` and discover's PCT pass use the same, so a run regenerates). */
+export const PCT_SEED = 1;
+/** Default bug depth d. */
+export const PCT_DEPTH = 3;
+/** k of a campaign's first run (later runs use the measured choice points, see pctK). */
+export const PCT_K = 400;
+
+/** The seed string of PCT run `run` of a campaign on a variant. */
+export function pctRunSeed(seed: number, variant: string, campaign: string, run: number): string {
+  return `${seed}/${variant}/${campaign}/${run}`;
+}
+
 /** The lower bound on the probability of hitting a depth-d bug in one run. */
 export function pctBound(n: number, k: number, d: number): number {
   return 1 / (n * Math.pow(k, d - 1));

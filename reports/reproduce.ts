@@ -33,7 +33,7 @@ export function reproduceLines(r: AuditResult, f: Failure, outDir: string): stri
   const out: string[] = [];
   if (f.counterexample) out.push(`reproduce: npx vmapcheck replay ${savedCounterexamplePath(outDir, f)}`);
   else if (recorded) out.push(`reproduce: npx vmapcheck replay ${recorded}`);
-  else if (f.kind === 'consumer-mismatch') out.push(`reproduce: npx vmapcheck check --consumers-only`);
+  else if (f.kind === 'consumer-mismatch') out.push(`reproduce: npx vmapcheck audit --variant vanilla --no-irq (the consumers run whenever every campaign is selected)`);
   else if (f.kind === 'unreached') out.push(`reproduce: npx vmapcheck check --variant ${f.variant} --no-irq`);
   else out.push(`reproduce: npx vmapcheck check --variant ${f.variant} --campaign ${f.campaign} --no-irq`);
   const search = ce ? searchCommand(ce) : null;
