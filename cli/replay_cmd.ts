@@ -1,7 +1,7 @@
 /**
  * `vmapcheck replay FILE…`: replay counterexamples exactly, in one process (the corpus in
  * seconds, not one process per file). One file: its per-CPU trace and verdict. Several: a
- * summary table. `--on VARIANT` replays files recorded on one variant against another (a
+ * summary table; one file also prints its violation as a kernel splat (reports/splat.ts). `--on VARIANT` replays files recorded on one variant against another (a
  * fix variant such as 'rewrite-v2+F3': does the fix remove the failure?). A file that does
  * not reproduce shows where the new run departs from the recorded trace. Invalid files are
  * rejected (exit 2) and named; the others are still replayed.
@@ -9,6 +9,7 @@
 import { replayPath, type Replay } from '../counterexamples/replay';
 import { CounterexampleError } from '../counterexamples/format';
 import { violationLine } from '../model/engine/violation';
+import { counterexampleSplat } from '../reports/splat';
 import { traceLines } from '../reports/trace_text';
 import type { Parsed } from './args';
 import { humanLog, type Command } from './command';
@@ -49,6 +50,8 @@ function runReplay({ flags, positional }: Parsed): number {
       if (ce.finding) log(`finding ${ce.finding}: ${ce.explanation ?? ''}`);
       if (flags.quiet !== true) for (const l of traceLines(r.outcome.result.world)) log(l);
       for (const v of r.outcome.violations) log(violationLine(v));
+      const splat = counterexampleSplat(r.outcome.result.world, r.outcome.violations, ce, r.variant);
+      if (splat !== null) for (const l of splat) log(l);
       log(r.reproduced ? `reproduced: ${ce.property} broke again on ${r.variant} (${r.outcome.result.steps} steps)` : `NOT reproduced: ${ce.property} held on ${r.variant}`);
       if (!r.reproduced) for (const l of departureLines(r)) log(l);
     } else if (!r.reproduced) log(`${path}: NOT reproduced on ${r.variant}; ${departureLines(r).join(' ')}`);

@@ -117,7 +117,7 @@ function counterexampleHtml(r: AuditResult, e: CeEntry, anchor: string, t: Timel
   ];
   const body: string[] = [`<div class="kv">${kv.map(([k, x]) => `<b>${esc(k)}</b><span>${x}</span>`).join('')}</div>`];
   if (t !== undefined) {
-    const parts = [`<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor)];
+    const parts = [...(t.splat ? [`<h4>Kernel splat</h4><pre class="splat">${esc(t.splat.join('\n'))}</pre>`] : []), `<h4>Timeline (${t.cpus} CPU${t.cpus === 1 ? '' : 's'})</h4>`, timelineTable(t, ce.property, anchor)];
     if (t.atViolation) parts.push(addressMapHtml(t, t.atViolation));
     parts.push(addressMapHtml(t, { label: 'at the end of the run (after teardown)', areas: t.areas, blocks: t.blocks }));
     // Failing sections (open) inline; the others lazily, when opened (see SCRIPT).

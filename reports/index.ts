@@ -14,6 +14,7 @@ import { renderJUnit } from './junit';
 import { counterexampleEntries, matrixCell, matrixProperties, renderMarkdown, verdict } from './markdown';
 import { timelineOf, type MapSnapshot, type Timeline } from './timeline';
 import { reproduceLines, savedCounterexamplePath } from './reproduce';
+import { counterexampleSplat } from './splat';
 import { writeAllOrNothing, type WriteIo } from './write';
 import { relative } from 'node:path';
 
@@ -47,7 +48,18 @@ export function replayTimeline(ce: CounterexampleFile, name = 'counterexample'):
       end === 'step-limit' ? `right after step ${viol.i}, where ${ce.property} broke` : end === 'done' ? `when the programs finished, before teardown (${ce.property} broke at step ${viol.i})` : `at the ${end} (step ${o.result.steps})`;
     snap = { w: o.result.world, view: variant.view(o.result.world), label };
   }
-  return timelineOf(w, variant.view(w), snap);
+  const splat = counterexampleSplat(w, rep.outcome.violations, ce, rep.variant);
+  return { ...timelineOf(w, variant.view(w), snap), ...(splat !== null ? { splat } : {}) };
+}
+
+/** A counterexample's kernel-style splat from a fresh replay, or null when it is not replayable or no longer breaks its property. */
+export function replaySplat(ce: CounterexampleFile, name = 'counterexample'): string[] | null {
+  try {
+    const rep = replayFile(ce, name);
+    return counterexampleSplat(rep.outcome.result.world, rep.outcome.violations, ce, rep.variant);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -68,7 +80,7 @@ export function writeReports(r: AuditResult, outDir: string, io?: WriteIo): stri
   const files: [string, string][] = [
     ['report.html', renderHtml(r, timelines, outDir)],
     ['junit.xml', renderJUnit(r, outDir)],
-    ['summary.md', renderMarkdown(r, outDir)],
+    ['summary.md', renderMarkdown(r, outDir, Object.fromEntries(Object.entries(timelines).flatMap(([k, t]) => (t.splat ? [[k, t.splat]] : []))))],
     ['result.json', JSON.stringify(r, bigintReplacer, 2) + '\n'],
   ];
   for (const f of r.failures) if (f.counterexample) files.push([relative(outDir, savedCounterexamplePath(outDir, f)), JSON.stringify(f.counterexample, null, 1) + '\n']);
@@ -94,8 +106,13 @@ function splat(r: AuditResult, f: AuditResult['failures'][number], outDir: strin
   const out = ['------------[ cut here ]------------', `WARNING: vmapcheck: ${what} on ${f.variant} (${where})`, f.detail];
   if (ce !== undefined) {
     const v = ce.violation;
-    out.push(`CPU: ${v.cpu} Context: ${v.context} ${v.fn}${v.stmt ? ': ' + v.stmt : ''}`, `Violation: ${v.message}`);
-    if (v.frames.length > 0) out.push('Call Trace:', ...[...v.frames].reverse().map((fr) => ` ${fr}`));
+    const kernel = replaySplat(ce, f.counterexample ? 'unrecorded counterexample' : (recorded ?? 'counterexample'));
+    if (kernel !== null) out.push(...kernel);
+    else {
+      // Not replayable here: what the file recorded, in the same frame.
+      out.push(`CPU: ${v.cpu} Context: ${v.context} ${v.fn}${v.stmt ? ': ' + v.stmt : ''}`, `Violation: ${v.message}`);
+      if (v.frames.length > 0) out.push('Call Trace:', ...[...v.frames].reverse().map((fr) => ` ${fr}`));
+    }
     if (ce.finding) out.push(`Finding ${ce.finding}: ${ce.explanation ?? ''}`);
     out.push(`Counterexample: ${f.counterexample ? `${savedCounterexamplePath(outDir, f)} (not in the manifest; record it: npx vmapcheck discover --variant ${f.variant} --campaign ${f.campaign} --write)` : recorded}`);
     out.push(`${ce.stats.ops} ops, ${ce.stats.contextSwitches} context switches, ${ce.stats.steps} steps`);

@@ -114,17 +114,35 @@ function code(s: string): string {
   return '`' + s.replace(/[`|\r\n]/g, '') + '`';
 }
 
+/** Each failure's counterexample as the kernel would print it, in a fenced block ending with its reproduce lines. */
+function failureSplats(r: AuditResult, outDir: string, splats: Readonly<Record<string, readonly string[]>>): string[] {
+  const out: string[] = [];
+  for (const f of r.failures) {
+    const key = f.counterexample ? failureKey(f) : r.cells.find((c) => c.variant === f.variant && c.campaign === f.campaign && c.property === f.property)?.counterexample;
+    const s = key !== undefined ? splats[key] : undefined;
+    if (s === undefined) continue;
+    // A fence longer than any backtick run inside, so no splat text can close it.
+    const fence = '`'.repeat(Math.max(3, ...[...s.join('\n').matchAll(/`+/g)].map((m) => m[0].length + 1)));
+    out.push(`### ${md(f.variant)} / ${md(f.campaign)} / ${md(f.property)}`, '', fence + 'text', ...s, ...reproduceLines(r, f, outDir), fence, '');
+  }
+  return out.length > 0 ? ['## Kernel splats', '', ...out] : [];
+}
+
 function table(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-/** The CI summary; `outDir` is where unrecorded counterexamples are saved (for the reproduce lines). */
-export function renderMarkdown(r: AuditResult, outDir = 'out'): string {
+/**
+ * The CI summary; `outDir` is where unrecorded counterexamples are saved (for the reproduce
+ * lines); `splats` maps counterexample keys to their kernel-style splats (reports/splat.ts).
+ */
+export function renderMarkdown(r: AuditResult, outDir = 'out', splats: Readonly<Record<string, readonly string[]>> = {}): string {
   const out: string[] = ['# vmapcheck audit', ''];
   out.push(r.ok ? `**✅ ${md(verdict(r))}**` : `**❌ ${md(verdict(r))}** (${r.variants.length} variant(s) × ${r.campaigns.length} campaign(s))`, '');
   if (r.failures.length > 0) {
     out.push('## Failures', '');
     out.push(...table(['kind', 'variant', 'campaign', 'property', 'detail', 'finding', 'reproduce'], r.failures.map((f) => [f.kind, md(f.variant), md(f.campaign), md(f.property), md(f.detail), md(f.counterexample?.finding ?? ''), reproduceLines(r, f, outDir).map((l) => code(l)).join('<br>')])), '');
+    out.push(...failureSplats(r, outDir, splats));
   }
   const ids = matrixFindings(r);
   if (ids.length > 0) {

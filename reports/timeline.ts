@@ -99,6 +99,8 @@ export interface Timeline {
   readonly atViolation?: AddressMap;
   /** Events left out beyond `limit`. */
   readonly omitted: number;
+  /** The violation as the kernel would print it (reports/splat.ts), when the caller rendered it. */
+  readonly splat?: readonly string[];
 }
 
 /** A snapshot of the address space to attach to a timeline. */

@@ -7,6 +7,7 @@
  */
 import type { Site } from '../engine/site';
 import type { K } from '../engine/exec';
+import type { LockdepReport } from './lockdep_report';
 
 /** What kind of kernel complaint. */
 export type SplatKind = 'BUG' | 'WARN' | 'Oops' | 'might_sleep' | 'deadlock' | 'livelock' | 'lockdep' | 'lifecycle' | 'invariant';
@@ -26,6 +27,10 @@ export interface Splat {
    * the context's misuse mark, before the runner reports it).
    */
   readonly misuse?: boolean;
+  /** The contexts this one interrupted, innermost first, for the `<IRQ>`/`<TASK>` call trace. */
+  readonly below?: readonly { readonly ctx: string; readonly frames: readonly string[] }[];
+  /** A lockdep report's evidence, for the kernel-layout splat (reports/splat.ts). */
+  readonly lockdep?: LockdepReport;
 }
 
 /** Thrown by BUG_ON and oopses; the runner catches it and ends the run. */
@@ -47,6 +52,7 @@ export function splat(k: K, kind: SplatKind, site: Site, message: string): Splat
     stmt: site.stmt,
     step: k.w.stepNo,
     ...(k.ctx.misuse ? { misuse: true } : {}),
+    ...(k.cpu.stack.length > 1 ? { below: k.cpu.stack.filter((c) => c !== k.ctx).reverse().map((c) => ({ ctx: c.kind, frames: c.frames.slice() })) } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { splat } from './assert';
 import type { Context, Cpu } from './cpu';
 import type { Holding, Lock } from './spinlock';
 import { DepGraph, type Edge } from './lockdep_graph';
+import { usageChars, type ClassAcq, type LockdepProblem, type LockdepReport } from './lockdep_report';
 import { IRQ_STATES, UsageTable, acqOf, acqText, conflicting, isUsedIn, stateName, stateOf, usageBit, usageStr, type Acq, type ClassUsage, type UnlockPair, type UsageBit, UNLOCK_OF } from './lockdep_usage';
 
 /** The (acquire, release) record `pairs()` returns. */
@@ -192,8 +193,8 @@ export class Lockdep implements LockObserver {
         if (oa === undefined) continue;
         const other: Use = { cls: r.cls, bit: ob, a: oa };
         const why = `${cls} just changed state to {${usageStr(bit)}}`;
-        if (dir === 'forwards') this.reportSafeUnsafe(k, site, me, other, r.path, why);
-        else this.reportSafeUnsafe(k, site, other, me, r.path, why);
+        if (dir === 'forwards') this.reportSafeUnsafe(k, site, me, other, r.path, why, 'safe', null);
+        else this.reportSafeUnsafe(k, site, other, me, r.path, why, 'unsafe', null);
       }
     }
   }
@@ -223,7 +224,7 @@ export class Lockdep implements LockObserver {
             if (u.cls === s.cls) continue;
             for (const ub of conflicting(sb)) {
               const ua = this.table.first(u.cls, ub);
-              if (ua !== undefined) this.reportSafeUnsafe(k, h.site, { cls: s.cls, bit: sb, a: sa }, { cls: u.cls, bit: ub, a: ua }, [...s.path, e, ...u.path], null);
+              if (ua !== undefined) this.reportSafeUnsafe(k, h.site, { cls: s.cls, bit: sb, a: sa }, { cls: u.cls, bit: ub, a: ua }, [...s.path, e, ...u.path], null, null, e);
             }
           }
         }
@@ -232,10 +233,23 @@ export class Lockdep implements LockObserver {
     if (stored) this.graph.add(e);
   }
 
-  private emit(k: K, site: Site, key: string, property: string, message: string): void {
+  private emit(k: K, site: Site, key: string, property: string, message: string, problem: LockdepProblem): void {
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.w.report(splat(k, 'lockdep', site, message), property);
+    this.w.report({ ...splat(k, 'lockdep', site, message), lockdep: this.evidence(k, problem) }, property);
+  }
+
+  /** The report's evidence: irq state, held locks and the usage characters of every class named. */
+  private evidence(k: K, problem: LockdepProblem): LockdepReport {
+    const held: ClassAcq[] = k.cpu.held.map((h) => ({ ...acqOf(h), cls: h.lock.cls }));
+    const classes = new Set(held.map((h) => h.cls));
+    if (problem.kind === 'usage') classes.add(problem.cls);
+    else if (problem.kind === 'safe-unsafe') for (const c of [problem.safe.cls, problem.unsafe.cls, ...problem.chain.flatMap((e) => [e.from, e.to])]) classes.add(c);
+    else if (problem.kind === 'cycle') for (const e of [problem.edge, ...problem.back]) classes.add(e.from).add(e.to);
+    else classes.add(problem.next.cls);
+    const usage: Record<string, string> = {};
+    for (const c of [...classes].sort()) usage[c] = usageChars((b) => this.table.has(c, b));
+    return { problem, irq: { hardirq: k.cpu.hardirq, softirq: k.cpu.softirq, irqsOn: k.cpu.irqsEnabled }, held, usage };
   }
 
   private reportUsage(k: K, site: Site, cls: string, prev: Use, now: Use): void {
@@ -244,10 +258,10 @@ export class Lockdep implements LockObserver {
       `lock class (${cls}) marked {${usageStr(now.bit)}} at: ${acqText(now.a)}`,
       `{${usageStr(prev.bit)}} state was registered at: ${acqText(prev.a)}`,
     ];
-    this.emit(k, site, `usage:${cls}:${stateOf(now.bit)}`, LOCKDEP_IRQ_SAFE, msg.join('\n'));
+    this.emit(k, site, `usage:${cls}:${stateOf(now.bit)}`, LOCKDEP_IRQ_SAFE, msg.join('\n'), { kind: 'usage', cls, prev, now });
   }
 
-  private reportSafeUnsafe(k: K, site: Site, safe: Use, unsafe: Use, chain: readonly Edge[], why: string | null): void {
+  private reportSafeUnsafe(k: K, site: Site, safe: Use, unsafe: Use, chain: readonly Edge[], why: string | null, changed: 'safe' | 'unsafe' | null, edge: Edge | null): void {
     const msg = [`${stateName(safe.bit)}-safe -> ${stateName(unsafe.bit)}-unsafe lock order detected`];
     if (why !== null) msg.push(`(possible irq lock inversion dependency detected: ${why})`);
     msg.push(
@@ -256,7 +270,7 @@ export class Lockdep implements LockObserver {
       `dependency chain ${[safe.cls, ...chain.map((e) => e.to)].join(' -> ')}:`,
       ...chain.map(edgeText),
     );
-    this.emit(k, site, `irq:${stateOf(safe.bit)}:${safe.cls}->${unsafe.cls}`, LOCKDEP_IRQ_SAFE, msg.join('\n'));
+    this.emit(k, site, `irq:${stateOf(safe.bit)}:${safe.cls}->${unsafe.cls}`, LOCKDEP_IRQ_SAFE, msg.join('\n'), { kind: 'safe-unsafe', safe, unsafe, chain, changed, edge });
   }
 
   private reportCycle(k: K, site: Site, e: Edge, back: readonly Edge[]): void {
@@ -272,7 +286,7 @@ export class Lockdep implements LockObserver {
       `new dependency ${e.from} -> ${e.to}:`,
       edgeText(e),
     ];
-    this.emit(k, site, key, LOCKDEP_LOCK_ORDER, msg.join('\n'));
+    this.emit(k, site, key, LOCKDEP_LOCK_ORDER, msg.join('\n'), { kind: 'cycle', edge: e, back });
   }
 
   private reportRecursion(k: K, h: Holding, held: Holding): void {
@@ -281,6 +295,6 @@ export class Lockdep implements LockObserver {
       `cpu${h.cpu.id} ${h.ctx.kind} is trying to acquire lock (${h.lock.cls}) at: ${acqText(acqOf(h))}`,
       `but this CPU is already holding lock (${held.lock.cls}) at: ${acqText(acqOf(held))}`,
     ];
-    this.emit(k, h.site, `recursive:${h.lock.cls}`, LOCKDEP_LOCK_ORDER, msg.join('\n'));
+    this.emit(k, h.site, `recursive:${h.lock.cls}`, LOCKDEP_LOCK_ORDER, msg.join('\n'), { kind: 'recursive', next: { ...acqOf(h), cls: h.lock.cls }, held: { ...acqOf(held), cls: held.lock.cls } });
   }
 }

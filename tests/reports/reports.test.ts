@@ -187,6 +187,10 @@ describe('JUnit', () => {
 
 describe('Markdown', () => {
   it('has the verdict, the failures, the matrix with ✓ and ‼, the findings and the campaign figures', () => {
+    const full = readFileSync(join(dir, 'out', 'summary.md'), 'utf8');
+    expect(full).toContain('## Kernel splats');
+    expect(full).toMatch(/```text\n------------\[ cut here \]------------\n[\s\S]*?\nreproduce: npx vmapcheck replay [^\n]+\n[\s\S]*?```/);
+    expect(html).toContain('<h4>Kernel splat</h4><pre class="splat">');
     const md = renderMarkdown(r);
     expect(md).toContain(`**❌ ${r.failures.length} failures**`);
     expect(md).toContain('| property | rewrite-v2 |');
@@ -202,8 +206,11 @@ describe('Markdown', () => {
 describe('terminal summary', () => {
   it('prints a kernel-style splat per failure with the shrunk trace, then the matrix and the verdict', () => {
     const t = terminalSummary(r);
-    expect(t.match(/------------\[ cut here \]------------/g)).toHaveLength(r.failures.length);
-    expect(t.match(/---\[ end trace \]---/g)).toHaveLength(r.failures.length);
+    expect(t.match(/^WARNING: vmapcheck: /gm)).toHaveLength(r.failures.length);
+    expect(t.match(/^---\[ end trace \]---$/gm)).toHaveLength(r.failures.length);
+    // Each replayable counterexample also comes as the kernel would print it (reports/splat.ts).
+    // (this audit's failures are the model's own checks, which say so instead of faking a stack)
+    expect(t).toMatch(/^vmapcheck: no_kva_leak \(a model check, not a kernel splat\): the layer still holds /m);
     const f = r.failures.find((x) => x.counterexample && x.finding)!;
     const ce = f.counterexample!;
     expect(t).toContain(`WARNING: vmapcheck: finding ${f.finding} not recorded here (through ${ce.property}) on rewrite-v2 (campaign tiny-1cpu)`);
