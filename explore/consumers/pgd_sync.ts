@@ -12,7 +12,7 @@ import seedrandom from 'seedrandom';
 import { VARIANTS } from '../../model/variants/registry';
 import { runPgd, pgdOpText, type PgdConfig, type PgdOp, type PgdScenario, type PgdRun } from '../../model/consumers/pgd_sync/program';
 import type { PgMode } from '../../model/consumers/pgd_sync/state';
-import type { CChooser } from '../../model/consumers/pgd_sync/driver';
+import type { CChooser } from '../../model/consumers/driver';
 import { PGD_SYNC_PROPERTIES, PgdSyncOracle } from '../../properties/consumers/pgd_sync';
 import { searchCampaign, type ConsumerAudit, type ConsumerCell, type SearchTarget } from './search';
 

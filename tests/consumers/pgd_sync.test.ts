@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditPgdSync, replayPgd } from '../../explore/consumers/pgd_sync';
 import type { PgdConfig, PgdOp, PgdScenario } from '../../model/consumers/pgd_sync/program';
-import type { CChoice } from '../../model/consumers/pgd_sync/driver';
+import type { CChoice } from '../../model/consumers/driver';
 
 const cfg = (o: Partial<PgdConfig>): PgdConfig => ({ variant: 'rewrite-v2', mode: 'non-pae', PREEMPT: true, faultPath: 'i386', version: 'fixed', ...o });
 const props = (scn: PgdScenario, c: PgdConfig): string[] => [...new Set(replayPgd(scn, c).world.violations.map((v) => v.property))];

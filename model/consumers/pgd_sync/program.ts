@@ -18,7 +18,7 @@ import { LAYOUTS } from '../../config/layout';
 import { Lock } from '../../kernel/spinlock';
 import { Context } from '../../kernel/cpu';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from './driver';
+import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
 import { alloc_vm_area, free_vm_area, lock_vm_area, unlock_vm_area, type VmArea, type VmAreaVersion } from './vm_area';
 import { kernel_access, vmalloc_sync_all } from './fault';
 import { cache_reap, pgd_alloc, pgd_free } from './pgtable';

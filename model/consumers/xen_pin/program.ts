@@ -14,7 +14,7 @@ import { World } from '../../engine/world';
 import { LAYOUTS } from '../../config/layout';
 import { GFP_KERNEL } from '../../kernel/slab';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from '../pgd_sync/driver';
+import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
 import { touch } from '../../kernel/mm';
 import { reuse_and_pin, type PinCaller, type PinObserver } from './pin';
 
