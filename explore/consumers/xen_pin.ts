@@ -58,7 +58,7 @@ export const XEN_CAMPAIGNS: readonly XenCampaign[] = [
 ];
 
 /** The callers compared, in report order. */
-export const XEN_CALLERS: readonly PinCaller[] = ['unaliased', 'no-unmap', 'seed-ptpage', 'seed-pgd-pin'];
+export const XEN_CALLERS: readonly PinCaller[] = ['unaliased', 'no-unmap', 'seed-ptpage', 'seed-pgd-pin', 'ptpage-fixed', 'pgd-pin-fixed'];
 
 /** Random programs: maps, touches and unmaps of earlier maps, pins of earlier maps, vm_unmap_aliases. */
 export function randomXenPrograms(c: XenCampaign, rng: () => number): XenOp[][] {
