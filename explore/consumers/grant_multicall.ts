@@ -176,8 +176,8 @@ export function randomGrantScenario(c: GrantCampaign, rng: () => number): GrantS
 }
 
 /** Replay a grant scenario on one version with the grant properties. */
-export function replayGrant(scn: GrantScenario, version: GrantVersion, campaign: Pick<GrantCampaign, 'pages' | 'MC_BATCH'>): GrantRun {
-  return runGrant(scn, { version, pages: campaign.pages, MC_BATCH: campaign.MC_BATCH }, grantChecks());
+export function replayGrant(scn: GrantScenario, version: GrantVersion, campaign: Pick<GrantCampaign, 'pages' | 'MC_BATCH'>, fixes: readonly string[] = []): GrantRun {
+  return runGrant(scn, { version, pages: campaign.pages, MC_BATCH: campaign.MC_BATCH, fixes }, grantChecks());
 }
 
 const violated = (w: World, prop: string): boolean => w.violations.some((v) => v.property === prop);
