@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Variant } from '../model/variants/variant';
 import { FIXED_VARIANT_NAMES, VARIANTS, parseVariantName, variantByName } from '../model/variants/registry';
-import { consumerSection, consumerVerdicts } from '../explore/consumer_audit';
+import { recordConsumers } from '../explore/consumer_audit';
 import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../explore/campaigns';
 import { adoptFromAudit, discover as run, writeDiscovery } from '../counterexamples/discover';
 import { MANIFEST_PATH, readManifest, writeManifest, type Manifest } from '../counterexamples/manifest';
@@ -41,7 +41,7 @@ export function discover(variants: readonly Variant[], campaigns0: readonly Camp
   if (adopted.unclassified.length > 0) log(`${adopted.unclassified.length} failure(s) the audit could not classify: new findings to explain`);
   // The consumers' verdicts are recorded with a discovery of every base.
   const all = VARIANTS.every((b) => bases.some((v) => v.name === b.name));
-  writeManifest(all ? { ...merged, consumers: consumerSection(consumerVerdicts()) } : merged);
+  writeManifest(all ? { ...merged, consumers: recordConsumers() } : merged);
   log(`wrote ${MANIFEST_PATH} and ${written.size} file(s)`);
 }
 

@@ -32,11 +32,26 @@ export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly findings: Record<string, FindingRecord>;
   readonly variants: Record<string, Record<string, CampaignExpectation>>;
-  /**
-   * The consumers' verdicts (explore/consumers): consumer -> cell key -> the properties
-   * that cell breaks (sorted); every other property of the consumer must hold there.
-   */
-  readonly consumers?: Record<string, Record<string, readonly string[]>>;
+  /** The consumers' findings and cells (explore/consumer_audit.ts). */
+  readonly consumers?: ConsumerSection;
+}
+
+/** What the manifest records of a consumer finding. */
+export interface ConsumerFindingRecord {
+  readonly consumer: string;
+  readonly kind: string;
+  /** Properties its counterexamples break, sorted. */
+  readonly properties: readonly string[];
+}
+
+/**
+ * The consumers' section, by finding like the variants': per consumer finding its kind and
+ * properties; per consumer and cell (`<vmap variant>/<version>/<campaign>`, or `<version>`)
+ * the findings present, each with its shortest counterexample (counterexamples/consumers/).
+ */
+export interface ConsumerSection {
+  readonly findings: Record<string, ConsumerFindingRecord>;
+  readonly cells: Record<string, Record<string, CampaignExpectation>>;
 }
 
 /** Default location, relative to the repository root. */
@@ -64,8 +79,9 @@ export function readManifest(path = MANIFEST_PATH): Manifest {
   if (!isRecordOf(m.findings, (f) => typeof f === 'object' && f !== null && typeof (f as FindingRecord).kind === 'string' && Array.isArray((f as FindingRecord).properties))) {
     throw new ManifestError(`${path}: 'findings' must map finding -> {"kind": string, "properties": [string]}`);
   }
-  if (m.consumers !== undefined && !isRecordOf(m.consumers, (c) => isRecordOf(c, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')))) {
-    throw new ManifestError(`${path}: 'consumers' must map consumer -> cell -> [property, ...]`);
+  const cf = (f: unknown): boolean => typeof f === 'object' && f !== null && typeof (f as ConsumerFindingRecord).consumer === 'string' && typeof (f as ConsumerFindingRecord).kind === 'string' && Array.isArray((f as ConsumerFindingRecord).properties);
+  if (m.consumers !== undefined && !(isRecordOf(m.consumers.findings, cf) && isRecordOf(m.consumers.cells, (c) => isRecordOf(c, cell)))) {
+    throw new ManifestError(`${path}: 'consumers' must be {"findings": {FINDING: {"consumer", "kind", "properties"}}, "cells": {consumer: {cell: {"findings": {FINDING: path}}}}}; re-create it with 'vmapcheck discover --write'`);
   }
   return m;
 }

@@ -7,8 +7,7 @@
  * The generic pieces (chooser, shrinker, audit shape) are reused by explore/consumers/mmu_notifier.ts.
  */
 import seedrandom from 'seedrandom';
-import type { Choice } from '../../model/engine/program';
-import type { Chooser } from '../../model/engine/scheduler';
+import type { CChoice, CChooser } from '../../model/consumers/driver';
 import type { World } from '../../model/engine/world';
 import { runGrant, type GrantRun, type GrantScenario } from '../../model/consumers/grant_multicall/run';
 import { grantOpText, type GrantOp } from '../../model/consumers/grant_multicall/gntdev';
@@ -48,7 +47,7 @@ export interface ConsumerAudit {
 }
 
 /** The PCT chooser (Burckhardt et al.): random distinct priorities, depth-1 change points in [1, k]. */
-export function pctChooser(seed: string, cpus: number, depth: number, k: number): Chooser {
+export function pctChooser(seed: string, cpus: number, depth: number, k: number): CChooser {
   const rng = seedrandom(seed + '/sched');
   const int = (n: number): number => Math.floor(rng() * n);
   const prio = Array.from({ length: cpus }, (_, i) => depth + i);
@@ -88,8 +87,8 @@ export function shrinkGreedy<Scn>(scn: Scn, cands: (s: Scn) => Scn[], fails: (s:
 }
 
 /** Smaller schedules: drop a choice, halve a run length. */
-export function scheduleCands(s: readonly Choice[]): Choice[][] {
-  const out: Choice[][] = [];
+export function scheduleCands(s: readonly CChoice[]): CChoice[][] {
+  const out: CChoice[][] = [];
   for (let i = 0; i < s.length; i++) out.push([...s.slice(0, i), ...s.slice(i + 1)]);
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -177,8 +176,8 @@ export function randomGrantScenario(c: GrantCampaign, rng: () => number): GrantS
 }
 
 /** Replay a grant scenario on one version with the grant properties. */
-export function replayGrant(scn: GrantScenario, version: GrantVersion, campaign: Pick<GrantCampaign, 'pages' | 'MC_BATCH'>): GrantRun {
-  return runGrant(scn, { version, pages: campaign.pages, MC_BATCH: campaign.MC_BATCH }, grantChecks());
+export function replayGrant(scn: GrantScenario, version: GrantVersion, campaign: Pick<GrantCampaign, 'pages' | 'MC_BATCH'>, fixes: readonly string[] = []): GrantRun {
+  return runGrant(scn, { version, pages: campaign.pages, MC_BATCH: campaign.MC_BATCH, fixes }, grantChecks());
 }
 
 const violated = (w: World, prop: string): boolean => w.violations.some((v) => v.property === prop);

@@ -22,6 +22,8 @@ export const MN_VERSIONS: Readonly<Record<string, MnConfig>> = {
   'kvm-seq+xip-without-recheck': { secondary: 'kvm-seq', xip: 'without-recheck' },
   'kvm-seq+xip-ebusy-fixed': { secondary: 'kvm-seq', xip: 'ebusy-fixed' },
   'kvm-seq+xip-sparse-seq-fixed': { secondary: 'kvm-seq', xip: 'sparse-seq-fixed' },
+  /** The GRU-style secondary with every consumer fix (C14's proposed recheck, C15, C16). */
+  'gru-counter-fixed': { secondary: 'gru-counter', xip: 'sparse-seq-fixed', fixes: ['C14'] },
 };
 
 /** One named campaign. */
@@ -133,9 +135,9 @@ export function randomMnScenario(c: MnCampaign, rng: () => number): MnScenario {
 }
 
 /** Replay a scenario on a named version with the MMU-notifier properties. */
-export function replayMn(scn: MnScenario, version: string): MnRun {
-  const cfg = MN_VERSIONS[version];
-  if (cfg === undefined) throw new Error(`unknown MMU-notifier version '${version}' (known: ${Object.keys(MN_VERSIONS).join(', ')})`);
+export function replayMn(scn: MnScenario, version: string | MnConfig): MnRun {
+  const cfg = typeof version === 'string' ? MN_VERSIONS[version] : version;
+  if (cfg === undefined) throw new Error(`unknown MMU-notifier version '${String(version)}' (known: ${Object.keys(MN_VERSIONS).join(', ')})`);
   return runMn(scn, cfg, mnChecks());
 }
 
@@ -183,7 +185,7 @@ export function auditMmuNotifier(opts: { campaigns?: readonly MnCampaign[]; vers
           const base: MnScenario = { ...scn, schedule: res.executed };
           const small = shrinkGreedy(base, mnCands, (s) => violated(replayMn(s, version).world, v.property));
           const line = replayMn(small, version).world.violations.find((x) => x.property === v.property)!;
-          cxs.push({ consumer: 'mmu_notifier', campaign: c.name, version, property: v.property, scenario: small, config: { secondary: cfg.secondary, xip: cfg.xip }, ops: small.programs.map((p) => p.map(mnOpText)), message: violationLine(line), seed });
+          cxs.push({ consumer: 'mmu_notifier', campaign: c.name, version, property: v.property, scenario: small, config: { ...cfg, fixes: (cfg.fixes ?? []).join(',') }, ops: small.programs.map((p) => p.map(mnOpText)), message: violationLine(line), seed });
         }
       }
     }

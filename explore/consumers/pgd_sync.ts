@@ -12,7 +12,7 @@ import seedrandom from 'seedrandom';
 import { VARIANTS } from '../../model/variants/registry';
 import { runPgd, pgdOpText, type PgdConfig, type PgdOp, type PgdScenario, type PgdRun } from '../../model/consumers/pgd_sync/program';
 import type { PgMode } from '../../model/consumers/pgd_sync/state';
-import type { CChooser } from '../../model/consumers/pgd_sync/driver';
+import type { CChooser } from '../../model/consumers/driver';
 import { PGD_SYNC_PROPERTIES, PgdSyncOracle } from '../../properties/consumers/pgd_sync';
 import { searchCampaign, type ConsumerAudit, type ConsumerCell, type SearchTarget } from './search';
 
@@ -76,8 +76,15 @@ export const PGD_CAMPAIGNS: readonly PgdCampaign[] = [
   { ...base, name: 'pgd-objection-nopreempt', description: "as pgd-objection-preempt with CONFIG_PREEMPT=n (preempt_disable is a barrier)", mode: 'non-pae', faultPath: 'objection', PREEMPT: false, cpus: 1, seed: 1105, handmade: [] },
 ];
 
-/** The consumer versions of seed 000. */
-export const PGD_VERSIONS = ['posted', 'fixed'] as const;
+/**
+ * The consumer versions audited: seed 000 as posted, as the review fixed it (C1), and
+ * with every consumer fix (C1-C5): the version that must hold everything.
+ */
+export const PGD_VERSIONS: Readonly<Record<string, Pick<PgdConfig, 'version' | 'fixes'>>> = {
+  posted: { version: 'posted' },
+  fixed: { version: 'fixed' },
+  'all-fixed': { version: 'fixed', fixes: ['C2', 'C3', 'C4', 'C5'] },
+};
 
 type Kind = PgdOp['op'];
 const KINDS: readonly Kind[] = ['fork', 'fork', 'exit', 'switch_mm', 'switch_mm', 'xen_area', 'xen_area', 'xen_use', 'free_vm_area', 'vmalloc', 'vfree', 'touch', 'vmalloc_sync_all', 'cache_reap'];
@@ -118,8 +125,10 @@ export function randomPgdPrograms(c: PgdCampaign, rng: () => number): PgdOp[][] 
 }
 
 /** The run configuration of a campaign, variant and version. */
-export function pgdConfig(c: PgdCampaign, variant: string, version: 'posted' | 'fixed'): PgdConfig {
-  return { variant, mode: c.mode, PREEMPT: c.PREEMPT, faultPath: c.faultPath, version };
+export function pgdConfig(c: PgdCampaign, variant: string, version: string): PgdConfig {
+  const v = PGD_VERSIONS[version];
+  if (v === undefined) throw new Error(`unknown pgd_sync version '${version}' (known: ${Object.keys(PGD_VERSIONS).join(', ')})`);
+  return { variant, mode: c.mode, PREEMPT: c.PREEMPT, faultPath: c.faultPath, ...v };
 }
 
 /** Replay a pgd_sync scenario with its properties attached (deterministic: no chooser). */
@@ -146,6 +155,7 @@ function target(c: PgdCampaign, cfg: PgdConfig): SearchTarget<PgdOp> {
 export interface PgdAuditOptions {
   readonly variants?: readonly string[];
   readonly campaigns?: readonly string[];
+  readonly versions?: readonly string[];
   /** Multiplies every campaign's run budget (CI 1). */
   readonly scale?: number;
 }
@@ -156,7 +166,7 @@ export function auditPgdSync(opts: PgdAuditOptions = {}): ConsumerAudit<PgdOp, P
   const camps = PGD_CAMPAIGNS.filter((c) => opts.campaigns === undefined || opts.campaigns.includes(c.name));
   const cells: ConsumerCell<PgdOp, PgdConfig>[] = [];
   for (const variant of variants)
-    for (const version of PGD_VERSIONS)
+    for (const version of opts.versions ?? Object.keys(PGD_VERSIONS))
       for (const c of camps) {
         const cfg = pgdConfig(c, variant, version);
         const r = searchCampaign(target(c, cfg), PGD_SYNC_PROPERTIES, { seed: c.seed, runs: Math.max(1, Math.round(c.runs * (opts.scale ?? 1))), cpus: c.cpus, depth: c.depth, k: c.k, handmade: c.handmade });

@@ -7,7 +7,7 @@
  * the same run, which is what the shrinker and the counterexamples use.
  */
 import seedrandom from 'seedrandom';
-import type { CChoice, CChooser } from '../../model/consumers/pgd_sync/driver';
+import type { CChoice, CChooser } from '../../model/consumers/driver';
 import type { Violation } from '../../model/engine/violation';
 import { violationLine } from '../../model/engine/violation';
 

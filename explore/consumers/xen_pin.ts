@@ -7,7 +7,7 @@ import seedrandom from 'seedrandom';
 import { VARIANTS } from '../../model/variants/registry';
 import { runXen, xenOpText, type XenConfig, type XenOp, type XenRun, type XenScenario } from '../../model/consumers/xen_pin/program';
 import type { PinCaller } from '../../model/consumers/xen_pin/pin';
-import type { CChooser } from '../../model/consumers/pgd_sync/driver';
+import type { CChooser } from '../../model/consumers/driver';
 import { XEN_PIN_PROPERTIES, XenPinOracle } from '../../properties/consumers/xen_pin';
 import { searchCampaign, type ConsumerAudit, type ConsumerCell, type SearchTarget } from './search';
 
@@ -58,7 +58,7 @@ export const XEN_CAMPAIGNS: readonly XenCampaign[] = [
 ];
 
 /** The callers compared, in report order. */
-export const XEN_CALLERS: readonly PinCaller[] = ['unaliased', 'no-unmap', 'seed-ptpage', 'seed-pgd-pin'];
+export const XEN_CALLERS: readonly PinCaller[] = ['unaliased', 'no-unmap', 'seed-ptpage', 'seed-pgd-pin', 'ptpage-fixed', 'pgd-pin-fixed'];
 
 /** Random programs: maps, touches and unmaps of earlier maps, pins of earlier maps, vm_unmap_aliases. */
 export function randomXenPrograms(c: XenCampaign, rng: () => number): XenOp[][] {

@@ -11,8 +11,9 @@
  *    that pgd_alloc returns after that call returned has them too (pgds created
  *    concurrently).
  *  - pgd_list_consistent: pgd_list (the `page->index` chain with `page_private` back
- *    pointers) holds exactly the objects whose ctor has run and whose dtor has not, with
- *    correct back pointers; and nothing walking it reaches a pgd without a live kernel pmd.
+ *    pointers) holds every pgd an mm uses and no destroyed one (nor one whose dtor ran
+ *    since its last ctor), with correct back pointers; and nothing walking it reaches a
+ *    pgd without a live kernel pmd.
  *  - no_refused_atomic_fault: no vmalloc-range fault the consumer depends on is taken in
  *    atomic context where the handler refuses it.
  *
@@ -135,11 +136,12 @@ export class PgdSyncOracle implements PgdObserver {
     if (s.pgd_lock.holder !== null) return;
     const { pages, problems } = listed(w);
     const on = new Set(pages);
-    // Listed from the end of the ctor to the end of the dtor (the contract of the seed's
-    // ctor/dtor pair); PAE with a shared kernel pmd has no list at all.
-    const shouldBeListed = (p: PgdPage): boolean => s.mode !== 'pae-shared' && p.ghostCtorDone && !p.ghostDtorDone;
+    // Every pgd an mm uses must be listed (vmalloc_sync_all reaches address spaces only
+    // through pgd_list); whether a cached one is listed is the slab design's business, not
+    // the guarantee's. PAE with a shared kernel pmd has no list at all.
+    const shouldBeListed = (p: PgdPage): boolean => s.mode !== 'pae-shared' && p.mm !== null;
     for (const p of s.allPgds) {
-      if (shouldBeListed(p) && !on.has(p)) problems.push(`pgd#${p.id} (${p.slab}) was constructed but is not on pgd_list`);
+      if (shouldBeListed(p) && !on.has(p)) problems.push(`pgd#${p.id} is the pgd of mm #${p.mm} but is not on pgd_list`);
       if (on.has(p) && (p.ghostDtorDone || p.slab === 'destroyed')) problems.push(`pgd#${p.id} is on pgd_list after its destructor ran`);
     }
     for (const msg of problems) this.report(null, 'pgd_list_consistent', 0, msg, 'pgd_list');

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditPgdSync, replayPgd } from '../../explore/consumers/pgd_sync';
 import type { PgdConfig, PgdOp, PgdScenario } from '../../model/consumers/pgd_sync/program';
-import type { CChoice } from '../../model/consumers/pgd_sync/driver';
+import type { CChoice } from '../../model/consumers/driver';
 
 const cfg = (o: Partial<PgdConfig>): PgdConfig => ({ variant: 'rewrite-v2', mode: 'non-pae', PREEMPT: true, faultPath: 'i386', version: 'fixed', ...o });
 const props = (scn: PgdScenario, c: PgdConfig): string[] => [...new Set(replayPgd(scn, c).world.violations.map((v) => v.property))];
@@ -88,7 +88,7 @@ describe('no_refused_atomic_fault and the two versions of seed 000', () => {
 
 describe('auditPgdSync', () => {
   it('returns shrunk counterexamples that replay, and verdicts per variant and version', () => {
-    const a = auditPgdSync({ variants: ['vanilla'], campaigns: ['pgd-pae-unshared', 'pgd-pae-shared'], scale: 0.05 });
+    const a = auditPgdSync({ variants: ['vanilla'], campaigns: ['pgd-pae-unshared', 'pgd-pae-shared'], versions: ['posted', 'fixed'], scale: 0.05 });
     expect(a.cells.map((c) => `${c.version}/${c.campaign}`)).toEqual(['posted/pgd-pae-shared', 'posted/pgd-pae-unshared', 'fixed/pgd-pae-shared', 'fixed/pgd-pae-unshared']);
     const fixedUnshared = a.cells[3]!;
     expect(fixedUnshared.holds.pgd_levels_present).toBe(false);

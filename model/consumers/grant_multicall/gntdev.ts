@@ -8,7 +8,7 @@
  */
 import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
-import type { ConsumerOp } from './driver';
+import type { ConsumerOp } from '../driver';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { EXTENT_PAGE_PRIVATE, grantOf } from './state';

@@ -10,7 +10,7 @@ import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { list_add, list_del } from '../../kernel/list';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
-import { FOREIGN_FRAME_BIT, GRANT_FRAME_BIT, grantOf, KmapOp, GNTST_general_error } from './state';
+import { FOREIGN_FRAME_BIT, GRANT_FRAME_BIT, grantHas, grantOf, KmapOp, GNTST_general_error } from './state';
 import { __flush_tlb_single, set_pte_at_init_mm, xen_mc_entry, xen_mc_flush, xen_mc_issue } from './multicalls';
 
 const A = sites('m2p_add_override', {
@@ -57,7 +57,7 @@ export function* m2p_add_override(k: K, mfn: number, i: number, kmap_op: KmapOp 
     yield* xen_mc_entry(k, { op: 'map_grant_ref', arg: kmap_op, cpu: k.cpu.id });
     yield A.multi;
     yield* xen_mc_issue(k);
-    if (g.cfg.version === 'review-fixed') {
+    if (grantHas(g.cfg, 'C12')) {
       yield A.setpriv;
       page.PagePrivate = true;
       page.private_ = page.private_ | GRANT_FRAME_BIT;
@@ -80,7 +80,6 @@ export function* m2p_add_override(k: K, mfn: number, i: number, kmap_op: KmapOp 
 /** `m2p_remove_override(page, clear_pte)` for page `i`; returns 0, -EINVAL (-22) or -1. */
 export function* m2p_remove_override(k: K, i: number, clear_pte: boolean): Gen<number> {
   const g = grantOf(k.w);
-  const v = g.cfg.version;
   const page = g.pages[i]!;
   const pfn = page.pfn;
   const address = g.vpnOf(i);
@@ -102,12 +101,12 @@ export function* m2p_remove_override(k: K, i: number, clear_pte: boolean): Gen<n
   if (!(map_op instanceof KmapOp)) throw new Error(`m2p_remove_override(clear_pte) on page ${i} added without a kmap_op: outside the API`);
   yield R.p2m;
   g.p2m.set(pfn, map_op.dev_bus_addr);
-  if (v !== 'without-flush-check' && v !== 'without-checks') {
+  if (grantHas(g.cfg, 'C9')) {
     yield R.check1;
     if (map_op.handle === -1) yield* xen_mc_flush(k);
   }
-  if (v !== 'without-checks') {
-    if (v === 'review-fixed') {
+  if (grantHas(g.cfg, 'C10')) {
+    if (grantHas(g.cfg, 'C12')) {
       yield R.check2gnt;
       if (map_op.handle === GNTST_general_error) return -1;
     } else {

@@ -4,18 +4,16 @@
  * must close every lazy section they open (the C callers do), so every CPU's batch is empty
  * when the run ends; an unbalanced program is outside the API and rejected.
  */
-import type { Choice } from '../../engine/program';
-import type { Chooser } from '../../engine/scheduler';
 import { World } from '../../engine/world';
 import { X86_32 } from '../../config/layout';
-import { drive, type ConsumerEnding } from './driver';
+import { drive, opPrograms, type CChoice, type CChooser, type CEnding } from '../driver';
 import { grantExec, type GrantOp } from './gntdev';
 import { initGrant, type GrantConfig, type GrantState } from './state';
 
 /** A grant scenario as data (replayable). */
 export interface GrantScenario {
   readonly programs: readonly (readonly GrantOp[])[];
-  readonly schedule: readonly Choice[];
+  readonly schedule: readonly CChoice[];
   readonly mapErrors: readonly number[];
 }
 
@@ -29,12 +27,12 @@ export interface GrantChecks {
 export interface GrantRun {
   readonly world: World;
   readonly grant: GrantState;
-  readonly ending: ConsumerEnding;
-  readonly executed: Choice[];
+  readonly ending: CEnding;
+  readonly executed: CChoice[];
 }
 
 /** Run `scn` on the code of `cfg.version`. */
-export function runGrant(scn: GrantScenario, cfg: Omit<GrantConfig, 'mapErrors'>, checks: GrantChecks = {}, chooser?: Chooser, trace = false): GrantRun {
+export function runGrant(scn: GrantScenario, cfg: Omit<GrantConfig, 'mapErrors'>, checks: GrantChecks = {}, chooser?: CChooser, trace = false): GrantRun {
   for (const [c, p] of scn.programs.entries()) {
     let lazy = false;
     for (const o of p) {
@@ -48,11 +46,14 @@ export function runGrant(scn: GrantScenario, cfg: Omit<GrantConfig, 'mapErrors'>
   const cpus = Math.max(1, scn.programs.length);
   const w = new World({ layout: X86_32, cpus, trace });
   const g = initGrant(w, { ...cfg, mapErrors: scn.mapErrors });
-  const r = drive(w, {
-    programs: scn.programs,
+  const done = new Set<number>();
+  const r = drive({
+    w,
+    programs: opPrograms(scn.programs, grantExec, done),
     schedule: scn.schedule,
-    exec: grantExec,
-    step: (wd) => {
+    waitOver: (ctx) => (ctx.wait?.kind === 'handle' ? done.has(ctx.wait.op) : true),
+    maxCallSteps: 2_000,
+    afterStep: (wd) => {
       for (const f of checks.step ?? []) f(wd);
     },
     ...(chooser ? { chooser } : {}),

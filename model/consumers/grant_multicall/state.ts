@@ -28,9 +28,28 @@ export type GrantVersion =
 /** Every version, in report order. */
 export const GRANT_VERSIONS: readonly GrantVersion[] = ['as-posted', 'without-flush-check', 'without-checks', 'review-fixed'];
 
+/**
+ * Each version as the consumer fixes it carries over the code without either check
+ * (grant_multicall/fixes/): C9 the flush before reading the handle, C10 the failed-map
+ * check, C12 the review's SetPagePrivate. The model's code tests fixes, not names.
+ */
+export const GRANT_VERSION_FIXES: Readonly<Record<GrantVersion, readonly string[]>> = {
+  'without-checks': [],
+  'without-flush-check': ['C10'],
+  'as-posted': ['C9', 'C10'],
+  'review-fixed': ['C9', 'C10', 'C12'],
+};
+
+/** Does the run's code have consumer fix `id` (by its version or added)? */
+export function grantHas(cfg: Pick<GrantConfig, 'version' | 'fixes'>, id: string): boolean {
+  return GRANT_VERSION_FIXES[cfg.version].includes(id) || (cfg.fixes ?? []).includes(id);
+}
+
 /** Configuration of one run. */
 export interface GrantConfig {
   readonly version: GrantVersion;
+  /** Consumer fixes added to the version's (experiments: C9, C10, C12). */
+  readonly fixes?: readonly string[];
   /** Pages of the gntdev map (count). */
   readonly pages: number;
   /**

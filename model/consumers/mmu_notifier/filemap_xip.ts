@@ -17,7 +17,7 @@ import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { BUG_ON } from '../../kernel/assert';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
-import { mnOf, XIP_PFN_BASE, type Page, type Vma } from './state';
+import { mnHas, mnOf, XIP_PFN_BASE, type Page, type Vma } from './state';
 import { ptep_clear_flush_notify } from './mmu_notifier';
 
 const SP = sites('xip_sparse_page', {
@@ -102,7 +102,7 @@ function addressOf(v: Vma, pgoff: number): number {
 /** `__xip_unmap(mapping, pgoff)`: unmap the sparse page at pgoff from every vma of the file. */
 export function* __xip_unmap(k: K, pgoff: number): Gen {
   const s = mnOf(k.w);
-  const seq = s.cfg.xip === 'sparse-seq-fixed';
+  const seq = mnHas(s.cfg, 'C16');
   let count = 0;
   if (seq) {
     // read_seqcount_begin spins while a writer is inside: modelled as a wait.
@@ -163,11 +163,11 @@ export function* xip_file_fault(k: K, vma: Vma, vpn: number): Gen<Page | null> {
     if (s.pte.has(vpn)) err = -16; // -EBUSY
     else s.pte.set(vpn, XIP_PFN_BASE + pgoff);
     yield* spin_unlock(k, s.ptl, F.unlock);
-    const tolerant = s.cfg.xip === 'ebusy-fixed' || s.cfg.xip === 'sparse-seq-fixed';
+    const tolerant = mnHas(s.cfg, 'C15');
     if (!tolerant || err !== -16) BUG_ON(k, err !== 0, F.bug, `err (vm_insert_mixed returned ${err})`);
     return null;
   }
-  if (s.cfg.xip === 'sparse-seq-fixed') return yield* sparseFaultSeq(k, vma, vpn);
+  if (mnHas(s.cfg, 'C16')) return yield* sparseFaultSeq(k, vma, vpn);
   // A hole in a vma that is not shared-writable: map the sparse page.
   const page = yield* xip_sparse_page(k);
   if (!page) return null;

@@ -7,7 +7,8 @@
 import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { atomic_add, atomic_sub } from '../../kernel/atomic';
-import { mnOf } from './state';
+import { mnHas, mnOf } from './state';
+import { gruBumpSeq } from './fixes/C14_gru_dropin_recheck';
 
 const S = sites('gru_invalidate_range_start', {
   inc: 'atomic_inc(&gms->ms_range_active)',
@@ -27,6 +28,7 @@ function purge(k: K, start: number, end: number): void {
 /** `->invalidate_range_start` */
 export function* gru_invalidate_range_start(k: K, start: number, end: number): Gen {
   yield* atomic_add(k, mnOf(k.w).gru.ms_range_active, 1, S.inc);
+  if (mnHas(mnOf(k.w).cfg, 'C14')) yield* gruBumpSeq(k);
   yield S.flush;
   purge(k, start, end);
 }
@@ -39,6 +41,7 @@ export function* gru_invalidate_range_end(k: K): Gen {
 
 /** `->invalidate_page` */
 export function* gru_invalidate_page(k: K, vpn: number): Gen {
+  if (mnHas(mnOf(k.w).cfg, 'C14')) yield* gruBumpSeq(k);
   yield P.flush;
   purge(k, vpn, vpn + 1);
 }

@@ -11,7 +11,8 @@ import type { Gen, K } from '../../engine/exec';
 import { sites } from '../../engine/site';
 import { atomic_read } from '../../kernel/atomic';
 import { local_irq_disable, local_irq_enable } from '../../kernel/irq';
-import { mnOf } from './state';
+import { mnHas, mnOf } from './state';
+import { gruReadSeq, gruRecheck } from './fixes/C14_gru_dropin_recheck';
 import { get_user_pages } from './gup';
 
 const D = sites('gru_try_dropin', {
@@ -34,6 +35,8 @@ export function* gru_access(k: K, vpn: number): Gen {
   for (;;) {
     yield D.irq;
     local_irq_disable(k);
+    const fixed = mnHas(s.cfg, 'C14');
+    const seq = fixed ? yield* gruReadSeq(k) : 0;
     const active = yield* atomic_read(k, s.gru.ms_range_active, D.active);
     if (active !== 0) {
       local_irq_enable(k);
@@ -48,6 +51,10 @@ export function* gru_access(k: K, vpn: number): Gen {
       yield D.drop;
       s.gru.tlb.set(vpn, { pfn, gen: s.page(pfn)?.gen ?? 0, young: true });
       s.installs.push({ vpn, step: k.w.stepNo, cpu: k.cpu.id, what: 'GRU TLB dropin' }); // ghost
+      if (fixed && !(yield* gruRecheck(k, vpn, seq))) {
+        local_irq_enable(k);
+        continue;
+      }
       local_irq_enable(k);
       return;
     }

@@ -5,7 +5,7 @@
  * an XIP write that fills a hole (and so unmaps the sparse page there).
  */
 import type { Gen, K } from '../../engine/exec';
-import type { ConsumerOp } from '../grant_multicall/driver';
+import type { ConsumerOp } from '../driver';
 import { mnOf } from './state';
 import { mmu_notifier_register } from './mmu_notifier';
 import { page_referenced_one, reclaim_page, user_fault, zap_page_range } from './primary';

@@ -2,18 +2,16 @@
  * One run of the MMU-notifier consumer: a world (x86-32), the user mm with its XIP file,
  * the secondary of `cfg`, per-CPU programs and the schedule, driven to the end.
  */
-import type { Choice } from '../../engine/program';
-import type { Chooser } from '../../engine/scheduler';
 import { World } from '../../engine/world';
 import { X86_32 } from '../../config/layout';
-import { drive, type ConsumerEnding } from '../grant_multicall/driver';
+import { drive, opPrograms, type CChoice, type CChooser, type CEnding } from '../driver';
 import { mnExec, type MnOp } from './ops';
 import { initMn, type MnConfig, type MnState } from './state';
 
 /** An MMU-notifier scenario as data (replayable). */
 export interface MnScenario {
   readonly programs: readonly (readonly MnOp[])[];
-  readonly schedule: readonly Choice[];
+  readonly schedule: readonly CChoice[];
   /** Pgoffs of the XIP file whose blocks exist at the start (the rest are holes). */
   readonly blocks: readonly number[];
 }
@@ -28,24 +26,27 @@ export interface MnChecks {
 export interface MnRun {
   readonly world: World;
   readonly mn: MnState;
-  readonly ending: ConsumerEnding;
-  readonly executed: Choice[];
+  readonly ending: CEnding;
+  readonly executed: CChoice[];
 }
 
 /** Run `scn` with the secondary and filemap_xip versions of `cfg`. */
-export function runMn(scn: MnScenario, cfg: MnConfig, checks: MnChecks = {}, chooser?: Chooser, trace = false): MnRun {
+export function runMn(scn: MnScenario, cfg: MnConfig, checks: MnChecks = {}, chooser?: CChooser, trace = false): MnRun {
   const w = new World({ layout: X86_32, cpus: Math.max(1, scn.programs.length), trace });
   const s = initMn(w, cfg);
   for (const b of scn.blocks) s.blocks.add(b);
-  const r = drive(w, {
-    programs: scn.programs,
+  const done = new Set<number>();
+  const r = drive({
+    w,
+    programs: opPrograms(scn.programs, mnExec, done),
     schedule: scn.schedule,
-    exec: mnExec,
+    waitOver: (ctx) => (ctx.wait?.kind === 'handle' ? done.has(ctx.wait.op) : true),
+    maxCallSteps: 2_000,
     blocked: (ctx) => {
       const f = s.retry.get(ctx);
       return f !== undefined && !f();
     },
-    step: (wd) => {
+    afterStep: (wd) => {
       for (const f of checks.step ?? []) f(wd);
     },
     ...(chooser ? { chooser } : {}),

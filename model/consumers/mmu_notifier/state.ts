@@ -27,6 +27,16 @@ export type XipVersion = 'as-posted' | 'without-recheck' | 'ebusy-fixed' | 'spar
 export interface MnConfig {
   readonly secondary: SecondaryVersion;
   readonly xip: XipVersion;
+  /** Consumer fixes added (mmu_notifier/fixes/: C14 GRU dropin recheck, C15 -EBUSY tolerated, C16 xip_sparse_seq). */
+  readonly fixes?: readonly string[];
+}
+
+/** Does the run's code have consumer fix `id`? (C15/C16 are also part of the later xip versions.) */
+export function mnHas(cfg: MnConfig, id: string): boolean {
+  if ((cfg.fixes ?? []).includes(id)) return true;
+  if (id === 'C15') return cfg.xip === 'ebusy-fixed' || cfg.xip === 'sparse-seq-fixed';
+  if (id === 'C16') return cfg.xip === 'sparse-seq-fixed';
+  return false;
 }
 
 /** `struct page` of the model's allocator. */
@@ -70,6 +80,8 @@ export class KvmMmu {
 export class GruMmu {
   readonly ms_range_active = new Atomic('gms->ms_range_active');
   readonly tlb = new Map<number, STrans>();
+  /** C14's invalidate sequence (not in the 2008 driver): bumped by every invalidate before it purges. */
+  ms_range_seq = 0;
 }
 
 /** A range the primary has opened: invalidate_range_start returned, invalidate_range_end not yet called (ghost). */

@@ -142,9 +142,10 @@ export function* kernel_access(k: K, addr: bigint, how: '__get_user' | 'access')
   oops(k, D.fixup, `BUG: unable to handle kernel paging request at ${k.w.word.hex(addr)}`);
 }
 
-/** `_vmalloc_sync_all()` */
+/** `_vmalloc_sync_all()`; a fix point. */
 export const _vmalloc_sync_all = kfn('_vmalloc_sync_all', function* (k: K): Gen {
   const s = pgs(k.w);
+  if (s.fixed._vmalloc_sync_all) return yield* s.fixed._vmalloc_sync_all(k);
   const W32 = k.w.word;
   const PGDIR_SIZE = 1n << BigInt(PGDIR_SHIFT(s.mode));
   const pgd_index = (a: bigint): number => Number(a >> BigInt(PGDIR_SHIFT(s.mode)));

@@ -25,7 +25,8 @@ const L = sites('pgd_list_add', {
 const D = sites('pgd_list_del', {
   del: 'next = page->index; pprev = page_private(page); *pprev = next; if (next) set_page_private(next, pprev)',
 });
-const C = sites('pgd_ctor', {
+/** pgd_ctor's statements. */
+export const C = sites('pgd_ctor', {
   memset: 'memset(pgd, 0, USER_PTRS_PER_PGD*sizeof(pgd_t))',
   clone: 'clone_pgd_range(pgd + USER_PTRS_PER_PGD, swapper_pg_dir + USER_PTRS_PER_PGD, KERNEL_PGD_PTRS)',
   lock: 'spin_lock_irqsave(&pgd_lock, flags)',
@@ -38,24 +39,28 @@ const T = sites('pgd_dtor', {
   lock: 'spin_lock_irqsave(&pgd_lock, flags)',
   unlock: 'spin_unlock_irqrestore(&pgd_lock, flags)',
 });
-const P = sites('pmd_cache_alloc', {
+/** pmd_cache_alloc's statements. */
+export const P = sites('pmd_cache_alloc', {
   page: 'pmd = (pmd_t *)__get_free_page(GFP_KERNEL)',
   memcpy: 'memcpy(pmd, (void *)pgd_page_vaddr(swapper_pg_dir[idx]), sizeof(pmd_t) * PTRS_PER_PMD)',
   cache: 'pmd = kmem_cache_alloc(pmd_cache, GFP_KERNEL)',
 });
-const A = sites('pgd_alloc', {
+/** pgd_alloc's statements (the fixes reuse them). */
+export const A = sites('pgd_alloc', {
   alloc: 'pgd = kmem_cache_alloc(pgd_cache, GFP_KERNEL)',
   pv: 'paravirt_alloc_pd(__pa(pmd) >> PAGE_SHIFT)',
   set: 'set_pgd(&pgd[i], __pgd(1 + __pa(pmd)))',
   oom: 'pmd_cache_free(pmd, i) (out_oom)',
   free: 'kmem_cache_free(pgd_cache, pgd) (out_oom)',
 });
-const F = sites('pgd_free', {
+/** pgd_free's statements. */
+export const F = sites('pgd_free', {
   read: 'pgdent = pgd[i]; pmd = __va(pgd_val(pgdent)-1); paravirt_release_pd(...)',
   pmdfree: 'pmd_cache_free(pmd, i)',
   free: 'kmem_cache_free(pgd_cache, pgd)',
 });
-const R = sites('cache_reap', {
+/** cache_reap's statements. */
+export const R = sites('cache_reap', {
   destroy: 'slab_destroy: dtor(objp, cachep, 0); kmem_freepages(cachep, addr)',
 });
 
@@ -64,7 +69,8 @@ export function SHARED_KERNEL_PMD(k: K): boolean {
   return pgs(k.w).mode === 'pae-shared';
 }
 
-function* pgd_list_add(k: K, pgd: PgdPage): Gen {
+/** `pgd_list_add(pgd)` (caller holds pgd_lock). */
+export function* pgd_list_add(k: K, pgd: PgdPage): Gen {
   const s = pgs(k.w);
   yield L.add;
   pgd.index = s.pgd_list;
@@ -73,7 +79,8 @@ function* pgd_list_add(k: K, pgd: PgdPage): Gen {
   pgd.pprev = 'pgd_list';
 }
 
-function* pgd_list_del(k: K, pgd: PgdPage): Gen {
+/** `pgd_list_del(pgd)` (caller holds pgd_lock). */
+export function* pgd_list_del(k: K, pgd: PgdPage): Gen {
   const s = pgs(k.w);
   yield D.del;
   const next = pgd.index;
@@ -83,8 +90,15 @@ function* pgd_list_del(k: K, pgd: PgdPage): Gen {
   if (next !== null) next.pprev = pprev;
 }
 
-/** `pgd_ctor`: the non-PAE constructor, or the PAE one (shared or unshared kernel pmd). */
+/** `pgd_ctor`: the non-PAE constructor, or the PAE one (shared or unshared kernel pmd); a fix point. */
 export const pgd_ctor = kfn('pgd_ctor', function* (k: K, pgd: PgdPage): Gen {
+  yield* (pgs(k.w).fixed.pgd_ctor ?? pgd_ctor_seed)(k, pgd);
+  pgd.ghostCtorDone = true;
+  pgd.ghostDtorDone = false;
+});
+
+/** The constructor as seed 001 has it. */
+export function* pgd_ctor_seed(k: K, pgd: PgdPage): Gen {
   const s = pgs(k.w);
   if (s.mode === 'non-pae') {
     yield C.memset; // the user half; nothing is modelled there
@@ -109,7 +123,7 @@ export const pgd_ctor = kfn('pgd_ctor', function* (k: K, pgd: PgdPage): Gen {
   const flags = yield* spin_lock_irqsave(k, s.pgd_lock, C.lock);
   yield* pgd_list_add(k, pgd);
   yield* spin_unlock_irqrestore(k, s.pgd_lock, flags, C.unlock);
-});
+}
 
 /** `pgd_dtor` ("can be called from interrupt context"); registered only when !SHARED_KERNEL_PMD. */
 export const pgd_dtor = kfn('pgd_dtor', function* (k: K, pgd: PgdPage): Gen {
@@ -120,11 +134,13 @@ export const pgd_dtor = kfn('pgd_dtor', function* (k: K, pgd: PgdPage): Gen {
   const flags = yield* spin_lock_irqsave(k, s.pgd_lock, T.lock);
   yield* pgd_list_del(k, pgd);
   yield* spin_unlock_irqrestore(k, s.pgd_lock, flags, T.unlock);
+  pgd.ghostDtorDone = true;
 });
 
-/** `kmem_cache_alloc(pgd_cache, GFP_KERNEL)`: a cached constructed object, or a new one (ctor). */
-function* kmem_cache_alloc_pgd(k: K): Gen<PgdPage | null> {
+/** `kmem_cache_alloc(pgd_cache, GFP_KERNEL)`: a cached constructed object, or a new one (ctor); a fix point. */
+export function* kmem_cache_alloc_pgd(k: K): Gen<PgdPage | null> {
   const s = pgs(k.w);
+  if (s.fixed.kmem_cache_alloc_pgd) return yield* s.fixed.kmem_cache_alloc_pgd(k);
   yield A.alloc;
   if (allocAttempt(k, A.alloc, GFP_KERNEL, 'kmem_cache_alloc(pgd_cache, GFP_KERNEL)')) return null;
   let pgd = s.pgdCacheFree.pop();
@@ -134,14 +150,13 @@ function* kmem_cache_alloc_pgd(k: K): Gen<PgdPage | null> {
     k.w.slab.add(pgd, A.alloc);
     s.allPgds.push(pgd);
     yield* pgd_ctor(k, pgd);
-    pgd.ghostCtorDone = true;
   }
   pgd.slab = 'allocated';
   return pgd;
 }
 
 /** `pmd_cache_alloc(idx)`: a kernel pmd is a fresh page copied from swapper's; a user pmd comes from pmd_cache. */
-const pmd_cache_alloc = kfn('pmd_cache_alloc', function* (k: K, idx: number): Gen<PmdPage | null> {
+export const pmd_cache_alloc = kfn('pmd_cache_alloc', function* (k: K, idx: number): Gen<PmdPage | null> {
   if (idx >= GEO.PAE_USER_PTRS) {
     yield P.page;
     if (allocAttempt(k, P.page, GFP_KERNEL, '__get_free_page(GFP_KERNEL)')) return null;
@@ -159,17 +174,22 @@ const pmd_cache_alloc = kfn('pmd_cache_alloc', function* (k: K, idx: number): Ge
 });
 
 /** `pmd_cache_free(pmd, idx)`: free_page or kmem_cache_free; the pgd entry is left as it was. */
-function pmd_cache_free(k: K, pmd: PmdPage | null): void {
+export function pmd_cache_free(k: K, pmd: PmdPage | null): void {
   if (pmd !== null && pmd !== pgs(k.w).swapperPmd) k.w.slab.free(pmd);
 }
 
 /** UNSHARED_PTRS_PER_PGD */
-function UNSHARED_PTRS_PER_PGD(k: K): number {
+export function UNSHARED_PTRS_PER_PGD(k: K): number {
   return SHARED_KERNEL_PMD(k) ? GEO.PAE_USER_PTRS : GEO.PAE_USER_PTRS + 1;
 }
 
-/** `pgd_alloc(mm)`: NULL on failure. */
+/** `pgd_alloc(mm)`: NULL on failure; a fix point. */
 export const pgd_alloc = kfn('pgd_alloc', function* (k: K): Gen<PgdPage | null> {
+  return yield* (pgs(k.w).fixed.pgd_alloc ?? pgd_alloc_seed)(k);
+});
+
+/** pgd_alloc as seed 001 has it. */
+export function* pgd_alloc_seed(k: K): Gen<PgdPage | null> {
   const s = pgs(k.w);
   const pgd = yield* kmem_cache_alloc_pgd(k);
   if (s.mode === 'non-pae' || pgd === null) return pgd;
@@ -190,10 +210,17 @@ export const pgd_alloc = kfn('pgd_alloc', function* (k: K): Gen<PgdPage | null> 
   pgd.slab = 'constructed';
   s.pgdCacheFree.push(pgd);
   return null;
+}
+
+/** `pgd_free(pgd)`: PAE frees the pmds (leaving the entries pointing at them); the pgd goes back to the cache; a fix point. */
+export const pgd_free = kfn('pgd_free', function* (k: K, pgd: PgdPage): Gen {
+  const s = pgs(k.w);
+  pgd.mm = null; // mmdrop: the mm is gone once its pgd is being freed
+  yield* (s.fixed.pgd_free ?? pgd_free_seed)(k, pgd);
 });
 
-/** `pgd_free(pgd)`: PAE frees the pmds (leaving the entries pointing at them); the pgd goes back to the cache. */
-export const pgd_free = kfn('pgd_free', function* (k: K, pgd: PgdPage): Gen {
+/** pgd_free as seed 001 has it. */
+export function* pgd_free_seed(k: K, pgd: PgdPage): Gen {
   const s = pgs(k.w);
   if (s.mode !== 'non-pae') {
     for (let i = 0; i < UNSHARED_PTRS_PER_PGD(k); ++i) {
@@ -205,18 +232,17 @@ export const pgd_free = kfn('pgd_free', function* (k: K, pgd: PgdPage): Gen {
   }
   yield F.free;
   pgd.slab = 'constructed';
-  pgd.mm = null;
   s.pgdCacheFree.push(pgd);
-});
+}
 
-/** The slab reaper gives pgd_cache's free objects back: the dtor runs for each (when registered). */
+/** The slab reaper gives pgd_cache's free objects back: the dtor runs for each (when registered); a fix point. */
 export const cache_reap = kfn('cache_reap', function* (k: K): Gen {
   const s = pgs(k.w);
+  if (s.fixed.cache_reap) return yield* s.fixed.cache_reap(k);
   while (s.pgdCacheFree.length > 0) {
     const pgd = s.pgdCacheFree.shift()!;
     if (!SHARED_KERNEL_PMD(k)) {
       yield* pgd_dtor(k, pgd);
-      pgd.ghostDtorDone = true;
     }
     yield R.destroy;
     pgd.slab = 'destroyed';

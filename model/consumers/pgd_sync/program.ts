@@ -18,10 +18,11 @@ import { LAYOUTS } from '../../config/layout';
 import { Lock } from '../../kernel/spinlock';
 import { Context } from '../../kernel/cpu';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from './driver';
+import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
 import { alloc_vm_area, free_vm_area, lock_vm_area, unlock_vm_area, type VmArea, type VmAreaVersion } from './vm_area';
 import { kernel_access, vmalloc_sync_all } from './fault';
 import { cache_reap, pgd_alloc, pgd_free } from './pgtable';
+import { pgdFixPoints } from './fixes/index';
 import { GEO, PmdPage, attachPgs, pgs, type PgMode, type PgdObserver, type PgdPage } from './state';
 
 /** One op of a pgd_sync program; `h` names the op whose result it uses (-1: pid 1's mm). */
@@ -51,6 +52,8 @@ export interface PgdConfig {
   readonly PREEMPT: boolean;
   readonly faultPath: 'i386' | 'objection';
   readonly version: VmAreaVersion;
+  /** Consumer fixes applied (pgd_sync/fixes/: C2..C5), in id order. */
+  readonly fixes?: readonly string[];
 }
 
 const U = sites('xen driver', {
@@ -112,6 +115,7 @@ export function runPgd(scn: PgdScenario, cfg: PgdConfig, watch: (w: World) => Pg
     cr3: w.cpus.map(() => 'swapper' as const),
     mms: new Map(),
     observers: [],
+    fixed: pgdFixPoints(cfg.fixes ?? []),
   });
   const s = pgs(w);
   const watcher = watch(w);

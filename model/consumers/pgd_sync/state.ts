@@ -21,6 +21,7 @@
 import type { Lock } from '../../kernel/spinlock';
 import { KObject } from '../../kernel/slab';
 import type { World } from '../../engine/world';
+import type { Gen, K } from '../../engine/exec';
 
 /** The paging mode (seed 001). */
 export type PgMode = 'non-pae' | 'pae-shared' | 'pae-unshared';
@@ -89,6 +90,19 @@ export interface PgdObserver {
   wildPmd?(k: import('../../engine/exec').K, pgd: PgdPage, what: string): void;
 }
 
+/**
+ * Fix points: functions a consumer fix (pgd_sync/fixes/) replaces; unset, the seed's code
+ * runs. Installed by the run from the config's fix list, so the model never imports a fix.
+ */
+export interface PgdFixPoints {
+  pgd_ctor?: (k: K, pgd: PgdPage) => Gen;
+  kmem_cache_alloc_pgd?: (k: K) => Gen<PgdPage | null>;
+  pgd_alloc?: (k: K) => Gen<PgdPage | null>;
+  pgd_free?: (k: K, pgd: PgdPage) => Gen;
+  cache_reap?: (k: K) => Gen;
+  _vmalloc_sync_all?: (k: K) => Gen;
+}
+
 /** The consumer's globals in one run. */
 export interface PgdState {
   readonly mode: PgMode;
@@ -116,6 +130,8 @@ export interface PgdState {
   /** mm handle (op id) -> its pgd. */
   readonly mms: Map<number, PgdPage>;
   readonly observers: PgdObserver[];
+  /** The fixed functions of the consumer fixes in the run's config. */
+  readonly fixed: PgdFixPoints;
 }
 
 /** The consumer state of a world. */

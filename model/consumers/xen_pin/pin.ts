@@ -33,7 +33,8 @@ import { sites } from '../../engine/site';
 import type { Variant } from '../../variants/variant';
 
 /** The callers compared (see above). */
-export type PinCaller = 'unaliased' | 'no-unmap' | 'seed-ptpage' | 'seed-pgd-pin';
+/** ('ptpage-fixed', 'pgd-pin-fixed': the seed's two callers with fixes C7, C8, in xen_pin/fixes/.) */
+export type PinCaller = 'unaliased' | 'no-unmap' | 'seed-ptpage' | 'seed-pgd-pin' | 'ptpage-fixed' | 'pgd-pin-fixed';
 
 /** The hypervisor, as the model sees it: a hypercall the oracle answers. */
 export interface PinObserver {

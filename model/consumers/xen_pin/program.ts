@@ -14,8 +14,10 @@ import { World } from '../../engine/world';
 import { LAYOUTS } from '../../config/layout';
 import { GFP_KERNEL } from '../../kernel/slab';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from '../pgd_sync/driver';
+import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
 import { touch } from '../../kernel/mm';
+import { xen_alloc_ptpage_fixed } from './fixes/C7_ptpage_unalias_before_pin';
+import { xen_pgd_pin_fixed } from './fixes/C8_pgd_pin_unalias_always';
 import { reuse_and_pin, type PinCaller, type PinObserver } from './pin';
 
 /** One op of a xen_pin program. */
@@ -138,7 +140,9 @@ export function runXen(scn: XenScenario, cfg: XenConfig, watch: (w: World) => Xe
         if (m?.state !== 'unmapped') break;
         const pfn = m.pfns[o.page % m.pfns.length]!;
         if (pfn < 0) break;
-        yield* reuse_and_pin(k, variant, cfg.caller, pfn, o.highmem, watcher.hv);
+        if (cfg.caller === 'ptpage-fixed') yield* xen_alloc_ptpage_fixed(k, variant, pfn, o.highmem, watcher.hv);
+        else if (cfg.caller === 'pgd-pin-fixed') yield* xen_pgd_pin_fixed(k, variant, pfn, o.highmem, watcher.hv);
+        else yield* reuse_and_pin(k, variant, cfg.caller, pfn, o.highmem, watcher.hv);
         break;
       }
       case 'vm_unmap_aliases':

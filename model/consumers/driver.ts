@@ -1,7 +1,8 @@
 /**
- * A step driver for the consumers: runs one process-context generator per CPU under an
- * explicit schedule, the way model/engine/runner.ts runs the vmap harness, but with the
- * consumers' own programs (page directories, Xen pins) instead of the Harness's op set.
+ * The step driver of every consumer (pgd_sync, xen_pin, grant_multicall, mmu_notifier):
+ * runs one process-context generator per CPU under an explicit schedule, the way
+ * model/engine/runner.ts runs the vmap harness, but with the consumers' own programs
+ * instead of the Harness's op set (which drives the vmap API through a Variant only).
  *
  * Same step rule as the runner: one `ctx.gen.next()` is one step (one C statement), a CPU
  * waiting for a lock or for flush IPIs is not runnable, RCU callbacks run when ready,
@@ -11,13 +12,13 @@
  * chooser (random or PCT) or the fallback (keep the last CPU, else the lowest runnable)
  * decides, and everything that ran is recorded in `executed`, so a run replays exactly.
  */
-import type { Gen, K } from '../../engine/exec';
-import type { World } from '../../engine/world';
-import type { Site } from '../../engine/site';
-import { Context, type Cpu } from '../../kernel/cpu';
-import { KernelPanic } from '../../kernel/assert';
-import type { Variant } from '../../variants/variant';
-import { ownLock, reportDeadlock } from '../../engine/waits';
+import type { Gen, K } from '../engine/exec';
+import type { World } from '../engine/world';
+import { sites, type Site } from '../engine/site';
+import { Context, type Cpu } from '../kernel/cpu';
+import { KernelPanic } from '../kernel/assert';
+import type { Variant } from '../variants/variant';
+import { ownLock, reportDeadlock } from '../engine/waits';
 
 /** One scheduling choice of a consumer run. */
 export type CChoice = { readonly t: 'run'; readonly cpu: number; readonly n: number } | { readonly t: 'ev'; readonly cpu: number; readonly kind: string; readonly pick: number };
@@ -31,15 +32,18 @@ export type CEnding = 'done' | 'panic' | 'deadlock' | 'livelock' | 'step-limit';
 /** What one drive needs. */
 export interface DriveOptions {
   readonly w: World;
-  readonly variant: Variant;
+  /** The vmap variant under the consumer, if any (its keventd work is run on idle CPUs). */
+  readonly variant?: Variant;
   /** The process-context program of each CPU. */
   readonly programs: readonly ((k: K) => Gen)[];
   readonly schedule: readonly CChoice[];
   readonly chooser?: CChooser;
-  /** Apply a consumer event; false when it does not apply now (then it is not recorded). */
-  readonly applyEvent: (w: World, ev: Extract<CChoice, { t: 'ev' }>) => boolean;
+  /** Apply a consumer event; false when it does not apply now (then it is not recorded). Default: no events. */
+  readonly applyEvent?: (w: World, ev: Extract<CChoice, { t: 'ev' }>) => boolean;
   /** Is a context's wait (other than lock/IPI waits) over? */
   readonly waitOver?: (ctx: Context) => boolean;
+  /** A context the model holds back (a retrying fault waiting for its condition): not runnable while true. */
+  readonly blocked?: (ctx: Context) => boolean;
   /** Run after every step (step properties). */
   readonly afterStep?: (w: World) => void;
   readonly maxSteps?: number;
@@ -61,6 +65,41 @@ function waitDone(o: DriveOptions, ctx: Context): boolean {
   return o.waitOver?.(ctx) ?? true;
 }
 
+/** One consumer op: `after` names an op (by id) that must have returned before this one starts. */
+export interface ConsumerOp {
+  readonly id: number;
+  readonly after?: number;
+}
+
+const P = sites('(consumer program)', { wait: 'wait until the op it depends on has returned' });
+
+/**
+ * Per-CPU programs from op lists: each op waits for its `after` op (when that op is in the
+ * scenario) to return, runs `exec` as one call, and is then marked done. `done` is what
+ * `waitOver` must consult for the `handle` waits these programs raise.
+ */
+export function opPrograms<O extends ConsumerOp>(programs: readonly (readonly O[])[], exec: (k: K, op: O) => Gen, done: Set<number>, returned?: (k: K, op: O) => void): ((k: K) => Gen)[] {
+  const present = new Set<number>();
+  for (const p of programs) for (const op of p) present.add(op.id);
+  return programs.map((ops) =>
+    function* (k: K): Gen {
+      for (const op of ops) {
+        if (op.after !== undefined && present.has(op.after) && !done.has(op.after)) {
+          k.ctx.wait = { kind: 'handle', op: op.after };
+          yield P.wait;
+          k.ctx.wait = null;
+        }
+        k.ctx.call = `#${op.id}`;
+        k.ctx.callSteps = 0;
+        yield* exec(k, op);
+        k.ctx.call = null;
+        done.add(op.id);
+        returned?.(k, op);
+      }
+    },
+  );
+}
+
 /** Run every CPU's program to its end under the schedule. */
 export function drive(o: DriveOptions): DriveResult {
   const { w } = o;
@@ -75,7 +114,7 @@ export function drive(o: DriveOptions): DriveResult {
     ctx.gen = o.programs[i]?.({ w, cpu: c, ctx }) ?? (function* (): Gen {})();
     c.stack.push(ctx);
   });
-  const runnable = (c: Cpu): boolean => !c.done && waitDone(o, c.top);
+  const runnable = (c: Cpu): boolean => !c.done && waitDone(o, c.top) && !(o.blocked?.(c.top) ?? false);
   const maxSteps = o.maxSteps ?? 20_000;
   const maxCall = o.maxCallSteps ?? 5_000;
   let ci = 0;
@@ -86,7 +125,7 @@ export function drive(o: DriveOptions): DriveResult {
     if (ch.t === 'run') {
       cur = ch.cpu;
       remaining = ch.n;
-    } else if (o.applyEvent(w, ch)) record(ch);
+    } else if (o.applyEvent?.(w, ch) ?? false) record(ch);
   };
   const pick = (): Cpu | null => {
     for (;;) {
@@ -118,7 +157,7 @@ export function drive(o: DriveOptions): DriveResult {
   };
   // keventd: an idle CPU runs work queued with schedule_work (irqsafe), as the runner does.
   const startWork = (): void => {
-    if (!o.variant.pendingWork?.(w).length) return;
+    if (o.variant === undefined || !o.variant.pendingWork?.(w).length) return;
     const idle = w.cpus.find((x) => x.done && x.irqsEnabled && x.held.length === 0);
     if (idle === undefined) return;
     const ctx = new Context(idle, 'process', 0);
