@@ -11,7 +11,8 @@
  * then a random program and schedule inside it. Omitting a kind is what makes the others
  * pile up. The schedule is one of three policies, also drawn per run: PCT (pct.ts, depth 2..4,
  * k measured), a random walk that switches CPU with a drawn probability (fine or coarse
- * interleavings), or bursts of a drawn length.
+ * interleavings), or bursts of a drawn length. Interrupts are capped per run (a drawn 1..8):
+ * each runs a whole API call, and uncapped at a high rate they made runs four times longer.
  *
  * Every run stays inside its campaign (kinds, CPUs, ops, pages and interrupts the campaign
  * allows), everything comes from the seed string, and the executed schedule is recorded by
@@ -37,6 +38,8 @@ export interface SwarmConfig {
   readonly schedule: { readonly t: 'pct'; readonly depth: number } | { readonly t: 'walk'; readonly switchP: number } | { readonly t: 'burst'; readonly len: number };
   /** Per-decision probability of raising an interrupt / a speculative TLB fill. */
   readonly irqP: number;
+  /** Interrupts per run at most (each runs a whole API call: unbounded, they would make the run). */
+  readonly irqMax: number;
   readonly specP: number;
   readonly faults: number;
 }
@@ -73,6 +76,7 @@ export function swarmConfig(c: Campaign, rng: Rng): SwarmConfig {
     maxPages,
     schedule,
     irqP: c.irqOps.length > 0 ? pick(rng, [0, 0.005, 0.02, 0.1]) : 0,
+    irqMax: pick(rng, [1, 2, 4, 8]),
     specP: c.spec ? pick(rng, [0, 0.01, 0.05]) : 0,
     faults: c.faults ? between(rng, 0, 3) : 0,
   };
@@ -97,6 +101,7 @@ export function swarmChooser(c: Campaign, cfg: SwarmConfig, seed: string, scn: S
   const int = (n: number): number => Math.floor(rng() * n);
   const maps = mapOps(scn);
   let irqId = 5000;
+  let irqs = 0;
   let left = 0;
   let cur = -1;
   return (w, runnable, last) => {
@@ -113,9 +118,9 @@ export function swarmChooser(c: Campaign, cfg: SwarmConfig, seed: string, scn: S
       cpu = cur;
     }
     const events: Choice[] = [];
-    if (cfg.irqP > 0 && rng() < cfg.irqP) {
+    if (cfg.irqP > 0 && irqs < cfg.irqMax && rng() < cfg.irqP) {
       const ch = irqChoice(c, int(c.cpus), int(64), int(64), irqId++, maps);
-      if (ch !== null) events.push(ch);
+      if (ch !== null) (events.push(ch), irqs++);
     }
     if (cfg.specP > 0 && rng() < cfg.specP) events.push({ t: 'spec', cpu: int(c.cpus), pick: int(64) });
     return { cpu, events };
