@@ -7,6 +7,7 @@
 import { audit, type AuditResult } from '../explore/audit';
 import { campaignByName } from '../explore/campaigns';
 import { readManifest } from '../counterexamples/manifest';
+import type { HuntBudget } from '../explore/hunt';
 import { variantByName } from '../model/variants/registry';
 
 /** What a worker is asked to do (plain data: it crosses a thread boundary). */
@@ -16,10 +17,12 @@ export interface AuditTask {
   readonly irq: boolean;
   readonly runs?: number;
   readonly seed?: number;
+  /** Swarm runs of the check's search phase per campaign (absent: none, as the audit). */
+  readonly hunt?: HuntBudget;
 }
 
 /** Run one task. */
 export function runAuditTask(t: AuditTask): AuditResult {
   const campaigns = t.campaigns.map((n) => ({ ...campaignByName(n), ...(t.seed !== undefined ? { seed: t.seed } : {}) }));
-  return audit([variantByName(t.variant)], campaigns, readManifest(), { irq: t.irq, ...(t.runs !== undefined ? { runs: t.runs } : {}) });
+  return audit([variantByName(t.variant)], campaigns, readManifest(), { irq: t.irq, ...(t.runs !== undefined ? { runs: t.runs } : {}), ...(t.hunt ? { hunt: t.hunt } : {}) });
 }

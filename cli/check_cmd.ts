@@ -8,6 +8,7 @@
 import { audit, type AuditResult } from '../explore/audit';
 import { auditConsumers } from '../explore/consumer_audit';
 import { CAMPAIGNS } from '../explore/campaigns';
+import type { HuntBudget } from '../explore/hunt';
 import { readManifest, type Manifest } from '../counterexamples/manifest';
 import { terminalSummary, writeReports } from '../reports/index';
 import { reproduceLines } from '../reports/reproduce';
@@ -40,6 +41,7 @@ const CHECK_ONLY: FlagSpec[] = [
   { name: 'cpus', kind: 'int', min: 1, help: 'only campaigns with this many CPUs' },
   { name: 'budget', kind: 'int', min: 1, help: 'same as --runs: runs per campaign' },
   { name: 'seed', kind: 'seed', help: "base seed of every chosen campaign (default: each campaign's own)" },
+  { name: 'hunt', kind: 'int', min: 0, help: "swarm runs per campaign after its survey, for what the record does not explain (default: as many as the survey's; 0: none, as audit)" },
 ];
 
 /** Keep only the chosen properties' cells and failures (irq cells stay: they are per call, not per property). */
@@ -67,6 +69,8 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
   const props = pickProperties(command, flags.property as string[] | undefined);
   if (flags.seed !== undefined) campaigns = campaigns.map((c) => ({ ...c, seed: flags.seed as number }));
   const irq = flags['no-irq'] !== true;
+  // The swarm search phase is check's (audit keeps the survey the manifest was made from).
+  const hunt: HuntBudget = command === 'check' ? ((flags.hunt as number | undefined) ?? 'budget') : 0;
   const out = prepareOutDir(command, (flags.out as string | undefined) ?? 'out');
   const manifest = manifestOrUsage(command);
   const shard = flags.shard !== undefined ? parseShard(command, flags.shard as string) : null;
@@ -96,10 +100,10 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
     return report(command, flags, r, out, t0);
   };
   if (workers > 1) {
-    const tasks = tasksOf(parts, runs, flags.seed as number | undefined);
+    const tasks = tasksOf(parts, runs, flags.seed as number | undefined, hunt);
     return runParallel(tasks, workers, (t) => bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`)).then(finish);
   }
-  const opts = { ...(runs !== undefined ? { runs } : {}), progress: (line: string) => bar.step(line) };
+  const opts = { ...(runs !== undefined ? { runs } : {}), hunt, progress: (line: string) => bar.step(line) };
   const results = parts.map((p) => audit('variant' in p ? [p.variant] : p.variants, p.campaigns, manifest, { ...opts, irq: p.irq }));
   return finish(results.length === 1 && shard === null ? results[0]! : mergeResults(results));
 }
@@ -133,7 +137,7 @@ function report(command: string, flags: Parsed['flags'], r: AuditResult, out: st
 export const CHECK: Command = {
   name: 'check',
   summary: 'check a chosen selection (variants, campaigns, properties, layout, CPUs, budget, seed) against expectations.json and write reports',
-  synopsis: '[--variant V,…] [--campaign C,…] [--property P,…] [--layout L] [--cpus N] [--budget N] [--seed S] [--shard i/n] [--out DIR] [--no-irq] [--json]',
+  synopsis: '[--variant V,…] [--campaign C,…] [--property P,…] [--layout L] [--cpus N] [--budget N] [--seed S] [--hunt N] [--shard i/n] [--out DIR] [--no-irq] [--json]',
   flags: [...SHARED, ...CHECK_ONLY],
   examples: [
     ['npx vmapcheck check', 'everything, like audit'],

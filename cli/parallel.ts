@@ -10,10 +10,11 @@ import type { Campaign } from '../explore/campaigns';
 import type { Variant } from '../model/variants/variant';
 import { mergeResults } from '../reports/results';
 import type { AuditTask } from './audit_task';
+import type { HuntBudget } from '../explore/hunt';
 
 /** One task per unit, in selection order. */
-export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant?: Variant; campaigns: readonly Campaign[]; irq: boolean }[], runs?: number, seed?: number): AuditTask[] {
-  const extra = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}) };
+export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant?: Variant; campaigns: readonly Campaign[]; irq: boolean }[], runs?: number, seed?: number, hunt?: HuntBudget): AuditTask[] {
+  const extra = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(hunt ? { hunt } : {}) };
   return parts.flatMap((p) =>
     (p.variants ?? [p.variant!]).flatMap((v) => [...p.campaigns.map((c) => ({ variant: v.name, campaigns: [c.name], irq: false, ...extra })), ...(p.irq ? [{ variant: v.name, campaigns: [], irq: true, ...extra }] : [])]),
   );

@@ -20,6 +20,7 @@ export const CE_FORMAT = 'vmapcheck-counterexample/1';
 export type SearchRecord =
   | { readonly strategy: 'fast-check'; readonly seed: number; readonly path: string }
   | { readonly strategy: 'pct'; readonly seed: number; readonly depth: number; readonly run: number }
+  | { readonly strategy: 'swarm'; readonly seed: number; readonly run: number }
   | { readonly strategy: 'hand'; readonly note: string };
 
 /** One counterexample file. */
@@ -68,6 +69,7 @@ const choice = z.discriminatedUnion('t', [
 const search = z.discriminatedUnion('strategy', [
   z.object({ strategy: z.literal('fast-check'), seed: z.int(), path: z.string() }),
   z.object({ strategy: z.literal('pct'), seed: z.int(), depth: z.int().min(1), run: z.int().min(0) }),
+  z.object({ strategy: z.literal('swarm'), seed: z.int(), run: z.int().min(0) }),
   z.object({ strategy: z.literal('hand'), note: z.string() }),
 ]);
 

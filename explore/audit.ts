@@ -33,6 +33,7 @@ import { findAndShrinkBy, survey } from './fastcheck';
 import { explainer } from './explain';
 import { irqCells, type IrqCell } from './irq_cells';
 import { auditConsumers, type ConsumerCell } from './consumer_audit';
+import { hunt, huntFailures, huntRuns, type HuntBudget } from './hunt';
 
 export type { IrqCell } from './irq_cells';
 
@@ -86,6 +87,8 @@ export interface CampaignFigures {
   readonly ms: number;
   /** Failing runs replayed without the recorded findings (the explain experiment). */
   readonly explained: number;
+  /** The check's swarm search phase (hunt.ts), when it ran. */
+  readonly hunt?: { readonly runs: number; readonly steps: number; readonly ms: number };
 }
 
 /** The whole audit. */
@@ -125,7 +128,7 @@ export function contractCampaign(manifest: Manifest, variant: string, c: string)
 }
 
 /** Run the audit. `runs` overrides each campaign's budget when given; `irq` adds the irq campaigns. */
-export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean; consumers?: boolean } = {}): AuditResult {
+export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean; consumers?: boolean; hunt?: HuntBudget } = {}): AuditResult {
   const r: AuditResult = { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells: [], findings: [], sometimes: [], failures: [], performance: [], figures: [], coverage: {}, counterexamples: {}, irq: [], consumers: [], ok: true };
   const all = opts.irq ? [...campaigns, ...IRQ_CAMPAIGNS.filter((c) => !campaigns.includes(c))] : campaigns;
   for (const v of variants) {
@@ -135,8 +138,9 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
     const exercised = new Map<string, number>();
     for (const c of all) {
       if (fixed && contractCampaign(manifest, v.name, c.name)) continue;
-      auditCampaign(r, v, c, manifest, opts.runs ?? c.runs, cov, reached, exercised);
-      opts.progress?.(`${v.name} / ${c.name}: ${r.figures.at(-1)!.runs} runs, ${(r.figures.at(-1)!.ms / 1000).toFixed(1)} s`);
+      auditCampaign(r, v, c, manifest, opts.runs ?? c.runs, cov, reached, exercised, huntRuns(opts.hunt, opts.runs ?? c.runs));
+      const f = r.figures.at(-1)!;
+      opts.progress?.(`${v.name} / ${c.name}: ${f.runs} runs${f.hunt ? ` + ${f.hunt.runs} swarm` : ''}, ${((f.ms + (f.hunt?.ms ?? 0)) / 1000).toFixed(1)} s`);
     }
     for (const p of sometimesFor(v)) {
       const n = reached.get(p.name) ?? 0;
@@ -156,7 +160,7 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
 }
 
 /** Survey one campaign on one variant and compare with its recorded findings. */
-function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manifest, runs: number, cov: LifecycleCoverage, reached: Map<string, number>, exercised: Map<string, number>): void {
+function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manifest, runs: number, cov: LifecycleCoverage, reached: Map<string, number>, exercised: Map<string, number>, huntRuns: number): void {
   const expected = expectedFindings(manifest, v.name, c.name);
   const ex = explainer(v.name, Object.keys(expected));
   const unexplained = new Map<string, Scenario>();
@@ -171,7 +175,10 @@ function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manife
     if (!ex.identity) explainedRuns++;
     for (const p of open) if (left.has(p)) unexplained.set(p, scn);
   });
-  r.figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms, explained: explainedRuns });
+  // The check's search phase: swarm runs for what the variant's record does not explain.
+  const h = huntRuns > 0 ? hunt(v, c, manifest, huntRuns, c.seed, isPerformance) : null;
+  r.figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms, explained: explainedRuns, ...(h ? { hunt: { runs: h.runs, steps: h.steps, ms: h.ms } } : {}) });
+  if (h) for (const f of huntFailures(v, c, h, c.seed)) if (!unexplained.has(f.property)) r.failures.push({ variant: v.name, campaign: c.name, ...f });
   for (const [p, n] of s.reached) reached.set(p, (reached.get(p) ?? 0) + n);
   for (const [p, e] of s.violated) if (isPerformance(p)) r.performance.push({ variant: v.name, campaign: c.name, property: p, count: e.count, message: e.message });
   for (const [p, scn] of unexplained) reportUnexplained(r, v, c, p, scn, ex, runs);

@@ -95,6 +95,7 @@ function searchText(e: CeEntry): string {
   const s = e.ce.search;
   if (s.strategy === 'fast-check') return `fast-check, seed ${s.seed}, path ${s.path}`;
   if (s.strategy === 'pct') return `PCT, seed ${s.seed}, depth ${s.depth}, run ${s.run}`;
+  if (s.strategy === 'swarm') return `swarm, seed ${s.seed}, run ${s.run}`;
   return `by hand: ${s.note}`;
 }
 

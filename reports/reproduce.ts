@@ -21,6 +21,8 @@ export function searchCommand(ce: Pick<CounterexampleFile, 'variant' | 'campaign
       return `fast-check seed ${s.seed}${s.path ? ` path ${s.path}` : ''}: npx vmapcheck check --variant ${ce.variant} --campaign ${ce.campaign} --seed ${s.seed} --no-irq`;
     case 'pct':
       return `PCT seed ${s.seed} depth ${s.depth} run ${s.run}: npx vmapcheck pct --variant ${ce.variant} --campaign ${ce.campaign} --seed ${s.seed} --depth ${s.depth} --runs ${s.run + 1}`;
+    case 'swarm':
+      return `swarm seed ${s.seed} run ${s.run} (the check's search phase): npx vmapcheck check --variant ${ce.variant} --campaign ${ce.campaign} --seed ${s.seed} --no-irq`;
     case 'hand':
       return null;
   }
