@@ -7,9 +7,10 @@
  * Variant; the consumers have their own ops and no vmap variant to drive.
  * (Shared by both of consumers-b's models; the lead may move it to model/consumers/.)
  */
-import type { Gen, K } from '../../engine/exec';
-import type { Site } from '../../engine/site';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import type { Site } from '../../exec/site';
+import { sites } from '../../exec/site';
 import type { Choice } from '../../engine/program';
 import { Scheduler, type Chooser } from '../../engine/scheduler';
 import type { World } from '../../engine/world';

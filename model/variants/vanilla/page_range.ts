@@ -9,9 +9,10 @@
  * pud_addr_end return `end`, pgd_none/pud_none are false and pud_alloc/pmd_alloc cannot
  * fail. Their loops therefore run once; the PMD loop splits the range exactly as C does.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON, WARN_ON, oops } from '../../kernel/assert';
 import { flush_cache_vmap, flush_tlb_kernel_range, pte_alloc_kernel } from '../../kernel/mm';
 import type { KObject } from '../../kernel/slab';

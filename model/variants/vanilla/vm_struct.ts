@@ -6,9 +6,10 @@
  * There is no vmap_area here: the kernel virtual address space is described only by the
  * address-sorted singly linked `vmlist`, searched first-fit under write_lock(&vmlist_lock).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import type { World } from '../../engine/world';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { fls } from '../../kernel/bitops';

@@ -3,9 +3,10 @@
  * __vmalloc_area_node, vfree / vunmap / __vunmap and vmap — unchanged context of the seed's
  * diff, ported from the pre-rewrite file (the seed's base, ~2.6.26/2.6.27-rc).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON, oops, splat } from '../../kernel/assert';
 import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';
