@@ -20,7 +20,8 @@ import type { K } from '../../engine/exec';
 import type { World } from '../../engine/world';
 import type { AreaView, LayerView, Variant } from '../../engine/variant';
 import { PAGE_KERNEL } from './page_range';
-import { VM_FLAG_NAMES, VM_MAP, layer, newLayer, type VmStruct } from './vm_struct';
+import { VM_FLAG_NAMES, VM_MAP, layer, newLayer } from './vm_struct';
+import type { VmStruct } from './struct';
 import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
 
 /** Entries of vmlist in list order, stopping at a cycle (no steps, no checks). */

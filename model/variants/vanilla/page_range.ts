@@ -17,7 +17,7 @@ import { BUG_ON, WARN_ON, oops } from '../../kernel/assert';
 import { flush_cache_vmap, flush_tlb_kernel_range, pte_alloc_kernel } from '../../kernel/mm';
 import type { KObject } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
-import { area_read, type VmStruct } from './vm_struct';
+import { area_read, type VmStruct } from './struct';
 
 /** `pgprot_t`: the model maps every page the same way; kept for the C signatures. */
 export type PgProt = 'PAGE_KERNEL';
