@@ -3,7 +3,7 @@
  * process context with irqs off? The irq campaigns are audited like every other campaign
  * (their findings are in expectations.json); this prints the verdict table.
  */
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { audit } from '../explore/audit';
 import { IRQ_CALLS, IRQ_CONTEXTS } from '../explore/campaigns';
 import type { IrqCell } from '../explore/irq_cells';

@@ -4,7 +4,7 @@
  * with --write save the counterexamples and the finding-centric expectations.json.
  */
 import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { FIXED_VARIANT_NAMES, VARIANTS, parseVariantName, variantByName } from '../model/variants/registry';
 import { recordConsumers } from '../explore/consumer_audit';
 import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../explore/campaigns';

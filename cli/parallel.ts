@@ -7,7 +7,7 @@
 import { Tinypool } from 'tinypool';
 import type { AuditResult } from '../explore/audit';
 import type { Campaign } from '../explore/campaigns';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { mergeResults } from '../reports/results';
 import type { AuditTask } from './audit_task';
 import type { HuntBudget } from '../explore/hunt';

@@ -4,7 +4,7 @@
  * depth and run that regenerate it.
  */
 import type { Campaign } from '../explore/campaigns';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { runScenario } from '../explore/check';
 import { PCT_DEPTH, PCT_K, PCT_SEED, pctBound, pctChooser, pctK, pctRunSeed, randomScenario } from '../explore/pct';
 import { shrinkScenario } from '../explore/shrink';

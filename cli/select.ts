@@ -7,7 +7,7 @@
 import { CAMPAIGNS, IRQ_CAMPAIGNS, campaignByName, type Campaign } from '../explore/campaigns';
 import { LAYOUTS } from '../model/config/layout';
 import { FIXED_VARIANT_NAMES, VARIANTS, variantByName } from '../model/variants/registry';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { PROPERTIES } from '../properties/index';
 import { UsageError } from './exit';
 import { didYouMean } from './suggest';

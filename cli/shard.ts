@@ -5,7 +5,7 @@
  * report --merge` of all n equals the unsharded run (tests/cli/shard.test.ts).
  */
 import type { Campaign } from '../explore/campaigns';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { UsageError } from './exit';
 
 /** A parsed `--shard i/n` (1-based i). */

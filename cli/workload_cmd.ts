@@ -9,7 +9,7 @@ import { run } from '../model/engine/runner';
 import type { World } from '../model/engine/world';
 import { fls } from '../model/kernel/bitops';
 import { Lockdep } from '../model/kernel/lockdep';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { checksFor, SAFETY } from '../properties/index';
 import { WORKLOADS, generate, type Generated, type Workload } from '../explore/workloads';
 import type { Violation } from '../model/engine/violation';

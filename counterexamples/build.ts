@@ -4,7 +4,7 @@
  * switches, steps).
  */
 import type { Scenario } from '../model/engine/program';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import type { Campaign } from '../explore/campaigns';
 import { runScenario } from '../explore/check';
 import { contextSwitches } from '../explore/shrink';

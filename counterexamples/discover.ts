@@ -19,7 +19,7 @@ import seedrandom from 'seedrandom';
 import type { Scenario } from '../model/engine/program';
 import { FINDINGS, findingById } from '../model/variants/findings';
 import { fixesFor, isRewriteBase, variantByName } from '../model/variants/registry';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { campaignByName, type Campaign } from '../explore/campaigns';
 import { explainer } from '../explore/explain';
 import { runScenario } from '../explore/check';

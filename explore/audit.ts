@@ -16,7 +16,7 @@
  * sometimes-property no campaign reached is a failure (`unreached`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { parseVariantName, variantByName } from '../model/variants/registry';
 import { FINDINGS, findingById } from '../model/variants/findings';
 import { LifecycleCoverage } from '../model/lifecycles/coverage';

@@ -6,7 +6,7 @@ import { run, type RunOptions, type RunResult } from '../model/engine/runner';
 import type { Scenario } from '../model/engine/program';
 import type { Violation } from '../model/engine/violation';
 import { Lockdep } from '../model/kernel/lockdep';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { checksFor, PERFORMANCE, PROPERTIES, SAFETY } from '../properties/index';
 import { layoutOf, type Campaign } from './campaigns';
 

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import type { Scenario } from '../model/engine/program';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { rawScenarioArb, toScenario } from './arbitraries';
 import type { Campaign } from './campaigns';
 import { runScenario } from './check';

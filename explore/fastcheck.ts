@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../model/engine/program';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import type { Campaign } from './campaigns';
 import { rawScenarioArb, toScenario } from './arbitraries';
 import { runScenario, type Outcome } from './check';

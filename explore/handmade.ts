@@ -4,7 +4,7 @@
  * within their budgets; `discover --write` re-derives them after a model change.
  */
 import type { Scenario } from '../model/engine/program';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { campaignByName, type Campaign } from './campaigns';
 import { runScenario } from './check';
 

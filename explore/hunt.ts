@@ -11,7 +11,7 @@
  * variant explains — is shrunk and handed back for classification like the survey's.
  */
 import type { Scenario } from '../model/engine/program';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import type { Manifest } from '../counterexamples/manifest';
 import type { CounterexampleFile } from '../counterexamples/format';
 import { buildCounterexample } from '../counterexamples/build';

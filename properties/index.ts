@@ -3,7 +3,7 @@
  */
 import type { RunChecks } from '../model/engine/runner';
 import type { World } from '../model/engine/world';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import { classOf, type Property } from './property';
 import { no_redundant_flush } from './flushes';
 import { areas_disjoint, areas_in_range, tree_wellformed } from './areas';

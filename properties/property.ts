@@ -7,7 +7,7 @@
  * 'event' and the engine reports them under this name.
  */
 import type { World } from '../model/engine/world';
-import type { LayerView } from '../model/variants/variant';
+import type { LayerView } from '../model/engine/variant';
 import type { Op } from '../model/engine/program';
 
 /** The state a predicate may read. */

@@ -4,7 +4,7 @@
  * contexts, lockdep's class names, and the irq event stamps, which are read back from the
  * trace (the kernel counts them per task; here per CPU, whose contexts play the task).
  */
-import { allSites } from '../model/engine/site';
+import { allSites } from '../model/exec/site';
 import type { TraceEvent } from '../model/engine/trace';
 import type { Splat } from '../model/kernel/assert';
 

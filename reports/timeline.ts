@@ -5,10 +5,10 @@
  * on or off, TLB contents). Plus the address-space map: areas and vmap blocks placed on
  * the vmalloc range, page by page, so the report can draw them to scale.
  */
-import { allSites } from '../model/engine/site';
+import { allSites } from '../model/exec/site';
 import type { TraceEvent } from '../model/engine/trace';
 import type { World } from '../model/engine/world';
-import type { LayerView } from '../model/variants/variant';
+import type { LayerView } from '../model/engine/variant';
 
 /** A lock held on a CPU. */
 export interface HeldLock {

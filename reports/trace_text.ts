@@ -3,7 +3,7 @@
  * C statement, in which context, with lock and irq changes, interrupts, TLB events and the
  * violation where it happened.
  */
-import { allSites } from '../model/engine/site';
+import { allSites } from '../model/exec/site';
 import type { TraceEvent } from '../model/engine/trace';
 import type { World } from '../model/engine/world';
 

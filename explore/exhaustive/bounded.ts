@@ -7,7 +7,7 @@
  */
 import type { Layout } from '../../model/config/layout';
 import type { Op } from '../../model/engine/program';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { explorePass, type Execution, type IrqLine, type PassStats } from './dfs';
 import { Tally } from './verdicts';
 

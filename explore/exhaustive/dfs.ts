@@ -16,7 +16,7 @@ import type { Explorer } from '../../model/engine/scheduler';
 import type { World } from '../../model/engine/world';
 import type { Cpu } from '../../model/kernel/cpu';
 import type { Layout } from '../../model/config/layout';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import type { Campaign } from '../campaigns';
 import { runScenario, type Outcome } from '../check';
 import { dependent, opaqueFootprint, StepRecorder, type Footprint } from './footprint';

@@ -5,7 +5,7 @@
  */
 import type { Layout } from '../../model/config/layout';
 import type { Choice, Op, Scenario } from '../../model/engine/program';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { CAMPAIGNS, IRQ_CAMPAIGNS, type Campaign } from '../campaigns';
 import { runScenario } from '../check';
 import { shrinkScenario } from '../shrink';

@@ -12,12 +12,13 @@
  * chooser (random or PCT) or the fallback (keep the last CPU, else the lowest runnable)
  * decides, and everything that ran is recorded in `executed`, so a run replays exactly.
  */
-import type { Gen, K } from '../engine/exec';
+import type { Gen } from '../exec/gen';
+import type { K } from '../engine/exec';
 import type { World } from '../engine/world';
-import { sites, type Site } from '../engine/site';
+import { sites, type Site } from '../exec/site';
 import { Context, type Cpu } from '../kernel/cpu';
 import { KernelPanic } from '../kernel/assert';
-import type { Variant } from '../variants/variant';
+import type { Variant } from '../engine/variant';
 import { ownLock, reportDeadlock } from '../engine/waits';
 
 /** One scheduling choice of a consumer run. */

@@ -3,12 +3,13 @@
  * drives the mapping_handle lifecycle, and checks what a user can observe (a touch must
  * reach the page it mapped; irq state must be the same on return as on entry).
  */
-import type { Gen, K } from './exec';
-import { sites } from './site';
+import type { Gen } from '../exec/gen';
+import type { K } from './exec';
+import { sites } from '../exec/site';
 import type { World } from './world';
 import type { Op } from './program';
 import { opText } from './program';
-import type { Variant } from '../variants/variant';
+import type { Variant } from './variant';
 import { GFP_ATOMIC, GFP_KERNEL } from '../kernel/slab';
 import { touch } from '../kernel/mm';
 import { local_irq_restore, local_irq_save } from '../kernel/irq';

@@ -6,7 +6,8 @@
  * irqs enabled and SOFTIRQ_OFFSET. The handler runs one API call to completion; on exit the
  * irq state must be what entry left it, then the interrupted context resumes.
  */
-import type { Gen, K } from './exec';
+import type { Gen } from '../exec/gen';
+import type { K } from './exec';
 import type { Harness } from './harness';
 import type { Op } from './program';
 import { opText } from './program';

@@ -13,9 +13,9 @@ import { FaultPlan, Slab } from '../kernel/slab';
 import type { Holding, Lock } from '../kernel/spinlock';
 import type { Atomic } from '../kernel/atomic';
 import type { Splat } from '../kernel/assert';
-import type { K } from './exec';
-import type { Site } from './site';
-import { AliasTracker } from './alias';
+import type { K, KernelWorld, LockObserver } from '../kernel/k';
+import type { Site } from '../exec/site';
+import { AliasTracker } from '../lifecycles/alias';
 import { Trace } from './trace';
 import { KvaGhost, type AllocFailure } from './kva_ghost';
 import { PteHistory } from './pte_history';
@@ -23,16 +23,6 @@ import { propertyOf, type Violation } from './violation';
 import { LifecycleCoverage } from '../lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../lifecycles/index';
 import { TLB_ALIAS } from '../lifecycles/tlb_alias';
-
-/** Watches lock traffic (lockdep implements this). */
-export interface LockObserver {
-  acquired(k: K, h: Holding): void;
-  released(k: K, h: Holding, how: string, site: Site): void;
-  /** Irqs were enabled on k.cpu while it may hold locks (trace_hardirqs_on). */
-  irqsEnabled?(k: K): void;
-  /** About to spin for a lock (lock_acquire precedes the spin in C). */
-  acquiring?(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): void;
-}
 
 /** Counters reported per workload. */
 export interface Metrics {
@@ -57,7 +47,7 @@ export interface WorldOptions {
 }
 
 /** The state of one run. */
-export class World {
+export class World implements KernelWorld {
   readonly layout: Layout;
   readonly word: WordOps;
   readonly cpus: Cpu[];

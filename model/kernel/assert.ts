@@ -5,8 +5,8 @@
  * a WARN is recorded and execution continues, as in C. Each report names the CPU, the
  * context, the model function stack and the C statement.
  */
-import type { Site } from '../engine/site';
-import type { K } from '../engine/exec';
+import type { Site } from '../exec/site';
+import type { K } from './k';
 import type { LockdepReport } from './lockdep_report';
 
 /** What kind of kernel complaint. */

@@ -1,8 +1,9 @@
 /**
  * `atomic_t`: a 32-bit signed counter; each operation is one indivisible step.
  */
-import type { Gen, K } from '../engine/exec';
-import type { Site } from '../engine/site';
+import type { Gen } from '../exec/gen';
+import type { K } from './k';
+import type { Site } from '../exec/site';
 import { objId, recorder } from './footprint';
 
 /** `atomic_t` */

@@ -6,7 +6,7 @@
  * softirq/hardirq nesting, an RCU read-side nesting count, the locks it holds with the irq
  * state at acquire, and its TLB.
  */
-import type { Gen } from '../engine/exec';
+import type { Gen } from '../exec/gen';
 import type { Holding, Lock } from './spinlock';
 
 /** Where a context runs. */

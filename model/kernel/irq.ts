@@ -4,8 +4,8 @@
  * These touch only the current CPU, so they are not scheduling points; enabling irqs
  * lets the CPU take TLB-flush IPIs and raised interrupts that were held off.
  */
-import type { K } from '../engine/exec';
-import type { Site } from '../engine/site';
+import type { K } from './k';
+import type { Site } from '../exec/site';
 import { splat } from './assert';
 
 /** `local_irq_disable()` */

@@ -6,8 +6,9 @@
  * NULL or an rcu_head function pointer when a union shares the storage. Following any of
  * those, or an entry whose containing object was freed, is an oops.
  */
-import type { Gen, K } from '../engine/exec';
-import type { Site } from '../engine/site';
+import type { Gen } from '../exec/gen';
+import type { K } from './k';
+import type { Site } from '../exec/site';
 import { oops } from './assert';
 import type { KObject } from './slab';
 import { objId, recorder } from './footprint';

@@ -17,9 +17,8 @@
  *   are checked but not stored as edges (a reader alone cannot close a cycle).
  * Each distinct problem is reported once per run.
  */
-import type { K } from '../engine/exec';
-import type { Site } from '../engine/site';
-import type { LockObserver, World } from '../engine/world';
+import type { K, KernelWorld, LockObserver } from './k';
+import type { Site } from '../exec/site';
 import { splat } from './assert';
 import type { Context, Cpu } from './cpu';
 import type { Holding, Lock } from './spinlock';
@@ -73,7 +72,7 @@ export class Lockdep implements LockObserver {
   private readonly early = new Map<Context, Lock>();
 
   constructor(
-    private readonly w: World,
+    private readonly w: KernelWorld,
     private readonly opts: LockdepOptions = {},
   ) {}
 

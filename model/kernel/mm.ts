@@ -4,10 +4,11 @@
  * speculative fill of any present PTE, flush_tlb_kernel_range with its IPIs, and
  * flush_cache_vmap's range (kept for the cache-flush property).
  */
-import type { Gen, K } from '../engine/exec';
-import type { Site } from '../engine/site';
-import { sites } from '../engine/site';
-import { ALIAS_EV, type AliasTracker } from '../engine/alias';
+import type { Gen } from '../exec/gen';
+import type { K } from './k';
+import type { Site } from '../exec/site';
+import { sites } from '../exec/site';
+import { ALIAS_EV, type AliasTracker } from '../lifecycles/alias';
 import type { Cpu } from './cpu';
 import { WARN_ON, oops } from './assert';
 import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';

@@ -7,7 +7,7 @@
  * run at the end of the step that made them ready (the earliest legal moment, which is the
  * most adversarial one for a reader that still holds a pointer).
  */
-import type { K } from '../engine/exec';
+import type { K } from './k';
 import type { Cpu } from './cpu';
 import { preempt_disable, preempt_enable } from './irq';
 import { FuncPtr, type ListHead } from './list';

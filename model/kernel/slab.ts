@@ -6,8 +6,9 @@
  * live objects is what kmemleak would scan. A `__GFP_WAIT` allocation may sleep (so it
  * checks might_sleep) and any allocation may fail when the run's fault plan says so.
  */
-import type { Gen, K } from '../engine/exec';
-import type { Site } from '../engine/site';
+import type { Gen } from '../exec/gen';
+import type { K } from './k';
+import type { Site } from '../exec/site';
 import { BUG } from './assert';
 import { might_sleep } from './irq';
 

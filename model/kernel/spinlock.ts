@@ -6,8 +6,9 @@
  * CPU is "blocked" rather than burning steps. Every holding records the irq state at
  * acquire and how the lock was taken, for lockdep and the irq-balance checks.
  */
-import type { Gen, K } from '../engine/exec';
-import type { Site } from '../engine/site';
+import type { Gen } from '../exec/gen';
+import type { K } from './k';
+import type { Site } from '../exec/site';
 import type { Context, Cpu } from './cpu';
 import { BUG } from './assert';
 import { objId, recorder } from './footprint';

@@ -8,7 +8,7 @@
  *   rewrite-v2-fixed-without-F3[,F9]   every fix but these (to dig for findings F3 masks);
  *                            a trailing +F3 adds a fix back: rewrite-v2-fixed-without-F3+F3
  */
-import type { Variant } from './variant';
+import type { Variant } from '../engine/variant';
 import { vanilla } from './vanilla/index';
 import { rewriteV1, rewriteV1Fns, REWRITE_V1_DESCRIPTION } from './rewrite-v1/index';
 import { rewriteV2, rewriteV2Fns, rewriteVariant, REWRITE_V2_DESCRIPTION } from './rewrite-v2/index';

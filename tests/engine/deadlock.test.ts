@@ -6,10 +6,11 @@
 import { describe, it, expect } from 'vitest';
 import { run, type RunResult } from '../../model/engine/runner';
 import type { Choice, Op } from '../../model/engine/program';
-import { allSites, sites } from '../../model/engine/site';
-import type { Gen, K } from '../../model/engine/exec';
+import { allSites, sites } from '../../model/exec/site';
+import type { Gen } from '../../model/exec/gen';
+import type { K } from '../../model/engine/exec';
 import { TINY } from '../../model/config/layout';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { flush_tlb_kernel_range } from '../../model/kernel/mm';
 import { spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq } from '../../model/kernel/spinlock';
 import { DEMO, DEMO_ALIASES, DEMO_UNMAP, demoGlobals } from '../support/demo_variant';

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { run, type RunResult } from '../../model/engine/runner';
 import type { Choice, Op } from '../../model/engine/program';
 import { TINY } from '../../model/config/layout';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { TLB_ALIAS, TLB_EV, TLB_ST } from '../../model/lifecycles/tlb_alias';
 import { DEMO, DEMO_UNMAP, demoPrograms, makeDemoVariant, seededSchedule } from '../support/demo_variant';
 

@@ -10,7 +10,7 @@ import type { Choice, Op } from '../../model/engine/program';
 import type { TraceEvent } from '../../model/engine/trace';
 import type { CallCheck } from '../../model/engine/harness';
 import { TINY } from '../../model/config/layout';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { DEMO, DEMO_MAP, makeDemoVariant } from '../support/demo_variant';
 
 const HANDLER_OP: Op = { id: 100, op: 'vm_map_ram', pages: 1 };

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { run, type RunResult } from '../../model/engine/runner';
 import type { Choice, Op } from '../../model/engine/program';
 import type { World } from '../../model/engine/world';
-import { allSites } from '../../model/engine/site';
+import { allSites } from '../../model/exec/site';
 import { TINY } from '../../model/config/layout';
 import { DEMO, DEMO_ALIASES, DEMO_MAP, DEMO_UNMAP, demoPrograms, seededSchedule } from '../support/demo_variant';
 

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { mkWorld, drain, expectPanic, panicOf } from '../support/kctx';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import type { K } from '../../model/engine/exec';
 import { KObject } from '../../model/kernel/slab';
 import {

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { mkWorld, drain, expectPanic } from '../support/kctx';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import type { K } from '../../model/engine/exec';
 import { local_irq_disable, local_irq_enable, preempt_disable } from '../../model/kernel/irq';
 import { flush_tlb_kernel_range, pte_alloc_kernel, touch } from '../../model/kernel/mm';

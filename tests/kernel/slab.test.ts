@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { mkWorld, drain, expectPanic } from '../support/kctx';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import type { K } from '../../model/engine/exec';
 import { local_irq_disable, preempt_disable, preempt_enable } from '../../model/kernel/irq';
 import { FaultPlan, GFP_ATOMIC, GFP_KERNEL, GFP_RECLAIM_MASK, KObject, __GFP_WAIT, kfree, kmalloc_node } from '../../model/kernel/slab';

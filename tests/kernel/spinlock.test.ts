@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { mkWorld, drain, expectPanic } from '../support/kctx';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import type { K } from '../../model/engine/exec';
 import { Context } from '../../model/kernel/cpu';
 import { local_irq_disable } from '../../model/kernel/irq';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../model/engine/runner';
 import { TINY } from '../../model/config/layout';
 import type { Op } from '../../model/engine/program';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';
 import { vanilla } from '../../model/variants/vanilla/index';
 import { PROPERTIES, checksFor, propertyByName } from '../../properties/index';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../model/engine/runner';
 import { TINY } from '../../model/config/layout';
 import type { Op } from '../../model/engine/program';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import type { AllocFailure } from '../../model/engine/world';
 import { World } from '../../model/engine/world';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';

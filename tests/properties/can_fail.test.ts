@@ -9,7 +9,7 @@ import { parseCounterexample } from '../../counterexamples/format';
 import { readFileSync } from 'node:fs';
 import { PERFORMANCE, SAFETY, checksFor, propertyByName } from '../../properties/index';
 import { vanilla } from '../../model/variants/vanilla/index';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { run } from '../../model/engine/runner';
 import { TINY } from '../../model/config/layout';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';

@@ -12,11 +12,12 @@
  * writes `demo_flag`; `leakIrqs` makes it return with irqs still disabled.
  */
 import seedrandom from 'seedrandom';
-import { kfn, type Gen, type K } from '../../model/engine/exec';
+import { kfn, type Gen } from '../../model/exec/gen';
+import type { K } from '../../model/engine/exec';
 import type { Choice, Op } from '../../model/engine/program';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import type { World } from '../../model/engine/world';
-import type { LayerView, Variant } from '../../model/variants/variant';
+import type { LayerView, Variant } from '../../model/engine/variant';
 import { BUG } from '../../model/kernel/assert';
 import { local_irq_disable, local_irq_enable } from '../../model/kernel/irq';
 import { ListHead, list_add, list_del, list_del_rcu, list_next, listEntries } from '../../model/kernel/list';

@@ -5,7 +5,8 @@
 import { expect } from 'vitest';
 import { World } from '../../model/engine/world';
 import { KernelPanic, type Splat } from '../../model/kernel/assert';
-import type { Gen, K } from '../../model/engine/exec';
+import type { Gen } from '../../model/exec/gen';
+import type { K } from '../../model/engine/exec';
 import { Context } from '../../model/kernel/cpu';
 import { TINY, type Layout } from '../../model/config/layout';
 

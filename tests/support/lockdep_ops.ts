@@ -3,7 +3,7 @@
  * statement sites they are reported at (a process path, a second path, an irq handler).
  */
 import type { K } from '../../model/engine/exec';
-import { sites, type Site } from '../../model/engine/site';
+import { sites, type Site } from '../../model/exec/site';
 import { Lock, spin_lock, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../../model/kernel/spinlock';
 import { drain } from './kctx';
 import { enterIrq, exitIrq, inFns } from './lockdep_ctx';

@@ -8,17 +8,17 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { run, type RunOptions, type RunResult } from '../../model/engine/runner';
 import type { Choice, Op, Scenario } from '../../model/engine/program';
-import { allSites } from '../../model/engine/site';
+import { allSites } from '../../model/exec/site';
 import { Context } from '../../model/kernel/cpu';
 import { TINY, TINY_TOP, X86_32 } from '../../model/config/layout';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';
 import type { Rw } from '../../model/variants/rewrite-v2/state';
 import { rewriteV1 } from '../../model/variants/rewrite-v1/index';
 import { irqsafe } from '../../model/variants/irqsafe/index';
 import { purge_work } from '../../model/variants/irqsafe/lazy_purge';
 import { pendingWork, run_workqueue, schedule_work } from '../../model/variants/irqsafe/workqueue';
-import { sites } from '../../model/engine/site';
+import { sites } from '../../model/exec/site';
 import { drain, mkWorld } from '../support/kctx';
 
 function go(variant: Variant, scn: Scenario, o: Partial<RunOptions> = {}): RunResult {

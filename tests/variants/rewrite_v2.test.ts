@@ -8,7 +8,7 @@ import { TINY } from '../../model/config/layout';
 import { rewriteV2 } from '../../model/variants/rewrite-v2/index';
 import type { Rw } from '../../model/variants/rewrite-v2/state';
 import { vanilla } from '../../model/variants/vanilla/index';
-import type { Variant } from '../../model/variants/variant';
+import type { Variant } from '../../model/engine/variant';
 
 const go = (v: Variant, scn: Scenario, cpus = 1): RunResult => run(scn, { variant: v, layout: TINY, cpus, trace: true, teardown: false });
 const one = (ops: Op[]): Scenario => ({ programs: [ops], schedule: [] });

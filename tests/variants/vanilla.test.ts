@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { run, type RunOptions, type RunResult } from '../../model/engine/runner';
 import type { Choice, Op, Scenario } from '../../model/engine/program';
-import { allSites } from '../../model/engine/site';
+import { allSites } from '../../model/exec/site';
 import type { World } from '../../model/engine/world';
 import { KernelPanic } from '../../model/kernel/assert';
 import { TINY, TINY_TOP, X86_32, type Layout } from '../../model/config/layout';

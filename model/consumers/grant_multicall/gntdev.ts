@@ -6,8 +6,9 @@
  * through its kernel linear address (the AIO path the patch is for), and another
  * page->private user (btrfs' set_page_extent_mapped, the review's objection).
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import type { ConsumerOp } from '../driver';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';

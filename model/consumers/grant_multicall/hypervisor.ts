@@ -6,8 +6,9 @@
  * GNTTABOP_unmap_grant_ref, and applies update_va_mapping / MMUEXT_INVLPG_LOCAL. It records
  * every map and unmap for the properties.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import type { World } from '../../engine/world';
 import { grantOf, GNTST_general_error, type McEntry } from './state';
 

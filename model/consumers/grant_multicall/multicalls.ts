@@ -6,8 +6,9 @@
  * hypervisor; leaving lazy MMU mode flushes. set_pte_at on init_mm and __flush_tlb_single
  * go through the same batch in lazy mode (xen_set_pte_at, xen_flush_tlb_single).
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { local_irq_restore, local_irq_save, preempt_disable, preempt_enable } from '../../kernel/irq';
 import { grantOf, type McEntry } from './state';

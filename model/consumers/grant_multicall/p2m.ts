@@ -6,8 +6,9 @@
  * patch of the series made alloc_xenballooned_pages return lowmem), so every
  * `!PageHighMem(page)` branch is taken; lookup_address always finds a 4K PTE.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { list_add, list_del } from '../../kernel/list';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
 import { FOREIGN_FRAME_BIT, GRANT_FRAME_BIT, grantHas, grantOf, KmapOp, GNTST_general_error } from './state';

@@ -13,8 +13,9 @@
  * xip_sparse_seq write section, and __xip_unmap redoes its walk under the mutex when the
  * sequence moved.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { mnHas, mnOf, XIP_PFN_BASE, type Page, type Vma } from './state';

@@ -4,8 +4,9 @@
  * purges the range; range_end drops the count and wakes waiters; invalidate_page purges
  * the page. GRU has no clear_flush_young.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { atomic_add, atomic_sub } from '../../kernel/atomic';
 import { mnHas, mnOf } from './state';
 import { gruBumpSeq } from './fixes/C14_gru_dropin_recheck';

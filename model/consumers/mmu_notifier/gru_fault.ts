@@ -7,8 +7,9 @@
  * active range makes it wait for ms_range_active to drop (ms_wait_queue). Divergence: the
  * interrupt is modelled as the op running with irqs disabled in process context.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { atomic_read } from '../../kernel/atomic';
 import { local_irq_disable, local_irq_enable } from '../../kernel/irq';
 import { mnHas, mnOf } from './state';

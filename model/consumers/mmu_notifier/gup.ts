@@ -4,8 +4,9 @@
  * a reference on the page the PTE maps; if there is none, handle_mm_fault and retry.
  * Returns the pfn; for an allocator page the caller now holds a reference.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { read_lock, read_unlock, spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { mnOf } from './state';
 import { handle_mm_fault } from './primary';

@@ -4,8 +4,9 @@
  * callbacks keep only mmu_notifier_count (the seed's rule); 'kvm-seq' also bumps
  * mmu_notifier_seq in invalidate_page and invalidate_range_end (KVM's fix).
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { mnOf } from './state';

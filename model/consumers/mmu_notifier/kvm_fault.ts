@@ -8,8 +8,9 @@
  * waits on is zero instead of spinning (like a lock wait). The guest's TLB is refilled by
  * hardware from a present spte.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { mnOf } from './state';
 import { get_user_pages } from './gup';

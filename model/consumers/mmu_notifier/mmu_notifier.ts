@@ -4,8 +4,9 @@
  * each event, and the _notify wrappers the primary MM calls. The seed's commit text calls the
  * range pair "range_begin/end"; the code's names are invalidate_range_start/_end.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock, spin_unlock, write_lock, write_unlock } from '../../kernel/spinlock';
 import { flush_tlb_kernel_range } from '../../kernel/mm';

@@ -4,7 +4,8 @@
  * events — a user fault, madvise(MADV_DONTNEED), reclaim of an anonymous page, aging, and
  * an XIP write that fills a hole (and so unmaps the sparse page there).
  */
-import type { Gen, K } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
 import type { ConsumerOp } from '../driver';
 import { mnOf } from './state';
 import { mmu_notifier_register } from './mmu_notifier';

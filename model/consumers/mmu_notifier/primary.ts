@@ -6,8 +6,9 @@
  * (ptep_clear_flush_young_notify, ptep_clear_flush_notify, page_cache_release) and
  * page_referenced_one. One pte lock covers the mm (split ptlocks are not modelled).
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { read_lock, read_unlock, spin_lock, spin_unlock } from '../../kernel/spinlock';
 import { flush_tlb_kernel_range } from '../../kernel/mm';
 import { mnOf, type Page } from './state';

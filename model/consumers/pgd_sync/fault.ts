@@ -18,8 +18,9 @@
  *    will see in_atomic() and will scram"): the in_atomic() test first. `!mm` is not
  *    modelled (the consumer runs in a task with an mm).
  */
-import { kfn, type Gen, type K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { kfn, type Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
 import { GEO, PGDIR_SHIFT, type PgdPage, type PmdPage, pgs, pmdIndex, swapperHas } from './state';

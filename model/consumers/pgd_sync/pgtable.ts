@@ -12,8 +12,9 @@
  * the kernel pmd is unshared; non-PAE pgds are a page anyway; PAE-shared pgds are 32 bytes,
  * several per page, which changes nothing here since that mode has no ctor list or dtor).
  */
-import { kfn, type Gen, type K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { kfn, type Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { allocAttempt, GFP_KERNEL } from '../../kernel/slab';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';

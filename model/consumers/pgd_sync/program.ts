@@ -11,8 +11,9 @@
  * (preempt_schedule's test), and only inside a consumer call (between calls `switch_mm`
  * ops do it explicitly). Without CONFIG_PREEMPT there is no involuntary switch.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { World } from '../../engine/world';
 import { LAYOUTS } from '../../config/layout';
 import { Lock } from '../../kernel/spinlock';

@@ -21,7 +21,8 @@
 import type { Lock } from '../../kernel/spinlock';
 import { KObject } from '../../kernel/slab';
 import type { World } from '../../engine/world';
-import type { Gen, K } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
 
 /** The paging mode (seed 001). */
 export type PgMode = 'non-pae' | 'pae-shared' | 'pae-unshared';

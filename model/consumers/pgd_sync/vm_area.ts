@@ -12,8 +12,9 @@
  * the same primitive the variants' vmap_pte_range uses), then one step per PTE for the
  * no-op callback `f`. The PTEs stay empty: Xen fills them (a grant map into the area).
  */
-import { kfn, type Gen, type K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import { kfn, type Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { kfree, GFP_KERNEL } from '../../kernel/slab';
 import { pte_alloc_kernel } from '../../kernel/mm';

@@ -28,9 +28,10 @@
  * effect: the linear map is not modelled, and Xen's check here covers the vmap layer's
  * PTEs and every CPU's TLB.
  */
-import { kfn, type Gen, type K } from '../../engine/exec';
-import { sites } from '../../engine/site';
-import type { Variant } from '../../variants/variant';
+import { kfn, type Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
+import type { Variant } from '../../engine/variant';
 
 /** The callers compared (see above). */
 /** ('ptpage-fixed', 'pgd-pin-fixed': the seed's two callers with fixes C7, C8, in xen_pin/fixes/.) */

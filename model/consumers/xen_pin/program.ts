@@ -8,8 +8,9 @@
  * A pin op names the map op whose page it reuses; it runs only once that mapping's unmap
  * has returned (before that the page is not the caller's to reuse) and is skipped otherwise.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { World } from '../../engine/world';
 import { LAYOUTS } from '../../config/layout';
 import { GFP_KERNEL } from '../../kernel/slab';

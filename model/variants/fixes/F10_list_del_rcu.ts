@@ -60,7 +60,7 @@
  * Linux 2.6.33): the same hunks (its vb_free also wraps bitmap_allocate_region in BUG_ON,
  * which is F14's fix here).
  */
-import { sites, type Site } from '../../engine/site';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { ListHead, list_del_rcu } from '../../kernel/list';
 import type { Fix } from './fix';

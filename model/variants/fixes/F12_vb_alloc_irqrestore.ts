@@ -17,7 +17,7 @@
  * disabled. `unsigned long flags;` is declared in the walk's body, which the restore is
  * still inside (the `break` comes after it), so no declaration moves.
  */
-import { sites } from '../../engine/site';
+import { sites } from '../../exec/site';
 import { spin_unlock_irqrestore } from '../../kernel/spinlock';
 import type { Fix } from './fix';
 

@@ -51,9 +51,10 @@
  * va->vm) under vmap_area_lock there. The free_unmap_vmap_area_addr checks have no upstream
  * fix: smallest assertion.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { bitmap_allocate_region } from '../../kernel/bitmap';
 import { radix_tree_lookup } from '../../kernel/radix_tree';

@@ -33,7 +33,7 @@
  * them enabled. Both functions still BUG_ON(in_interrupt()); that part of the patch is
  * intended and stays (F13).
  */
-import { sites } from '../../engine/site';
+import { sites } from '../../exec/site';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';
 import { __free_vmap_area, type VmapArea } from '../rewrite-v2/vmap_area';
 import { blockOf } from '../rewrite-v2/vb_alloc';

@@ -72,8 +72,9 @@
  * exactly that failure on the -fixed variants). The vb_alloc call of upstream is an
  * optimisation and is left out.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { set_bit, type KBitmap } from '../../kernel/bitmap';
 import { list_next } from '../../kernel/list';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';

@@ -56,8 +56,9 @@
  * `vb->dirty != VMAP_BBMAP_BITS` under vb->lock. The 2008 layer has one global radix tree
  * instead of per-CPU xarrays, so the walk is over it once.
  */
-import type { Gen, K } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { sites } from '../../exec/site';
 import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { G, type Ref } from '../rewrite-v2/state';
 import { addr_to_vb_idx, type VmapBlock } from '../rewrite-v2/vmap_block';

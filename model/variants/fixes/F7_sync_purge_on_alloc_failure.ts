@@ -36,8 +36,9 @@
  * easily fail"; 2.6.28): "An initial vmalloc failure should start off a synchronous flush
  * of lazy areas, in case someone is in progress flushing them already".
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
 import { G, type Ref } from '../rewrite-v2/state';
 import type { Fix } from './fix';
 

@@ -32,7 +32,8 @@
  * 2016 (commit 80c4bd7a5e43, 4.7): free_vmap_area_noflush does atomic_add_return() on
  * vmap_lazy_nr and only then llist_add()s the area to vmap_purge_list.
  */
-import type { Gen, K } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
 import { atomic_add } from '../../kernel/atomic';
 import { VA_EV } from '../../lifecycles/vmap_area';
 import { G } from '../rewrite-v2/state';

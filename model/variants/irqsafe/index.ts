@@ -33,7 +33,7 @@
  * taken with plain spin_lock (under local_irq_save where the patch added it); vm_unmap_ram
  * is unchanged.
  */
-import type { Variant } from '../variant';
+import type { Variant } from '../../engine/variant';
 import type { RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { alloc_vmap_area, free_vmap_area } from './vmap_area';

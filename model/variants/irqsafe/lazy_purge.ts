@@ -11,9 +11,10 @@
  *   @@ -517,17 +529,22 @@ free_unmap_vmap_area: purge if !in_interrupt(), else
  *                         schedule_work(&purge_work); find_vmap_area: irqsave / irqrestore
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { atomic_read, atomic_sub } from '../../kernel/atomic';
 import { in_interrupt } from '../../kernel/irq';

@@ -15,9 +15,10 @@
  *
  * vbq->lock inside both stays plain spin_lock (taken with irqs off by then).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { bitmap_find_free_region } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';

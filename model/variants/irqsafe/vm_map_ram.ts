@@ -13,9 +13,10 @@
  *                         `vm_map_ram_v2` that passes GFP_KERNEL; the hunk applied to it is
  *                         exactly "call the body with the caller's gfp_mask", re-exported here.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { in_interrupt } from '../../kernel/irq';
 import { spin_lock_irq, spin_unlock_irq } from '../../kernel/spinlock';

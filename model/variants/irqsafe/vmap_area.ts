@@ -10,9 +10,10 @@
  *   @@ -371,7 +372,7 @@  alloc_vmap_area: spin_unlock_irqrestore (success)
  *   @@ -398,9 +399,11 @@ free_vmap_area: irqsave / irqrestore
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock';

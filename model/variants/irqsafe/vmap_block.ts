@@ -14,9 +14,10 @@
  *
  * local_irq_save/restore are not steps (they touch only this CPU), as in kernel/irq.ts.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { bitmap_zero } from '../../kernel/bitmap';
 import { local_irq_restore, local_irq_save, preempt_disable, preempt_enable } from '../../kernel/irq';

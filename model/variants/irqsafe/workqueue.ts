@@ -17,9 +17,10 @@
  * The runner plays keventd: whenever a work is pending and some CPU is idle (its program
  * finished, irqs on, no locks held) it runs run_workqueue there in process context.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import type { World } from '../../engine/world';
 import type { Rw } from '../rewrite-v2/state';
 

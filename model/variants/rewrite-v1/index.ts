@@ -43,12 +43,12 @@
  *  uses v2's formula (equal to LAZY_MAX for every layout in model/config/layout.ts).
  */
 import type { K } from '../../engine/exec';
-import type { Gen } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { fls } from '../../kernel/bitops';
-import type { Variant } from '../variant';
+import type { Variant } from '../../engine/variant';
 import { G, type RwFns } from '../rewrite-v2/state';
 import { rewriteV2Fns, rewriteVariant } from '../rewrite-v2/index';
 import { countSize } from '../rewrite-v2/vm_map_ram';

@@ -13,9 +13,10 @@
  * spin_lock(&vmap_block_tree_lock) (v2's separate `vb_idx = ...` step) into the
  * radix_tree_delete step under the lock: v1 has one step fewer there. Nothing else differs.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { bitmap_zero } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';

@@ -4,7 +4,7 @@
  * function table built here.
  */
 import type { World } from '../../engine/world';
-import type { Variant } from '../variant';
+import type { Variant } from '../../engine/variant';
 import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
 import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area, alloc_vmap_area_hits, alloc_vmap_area_next, alloc_vmap_area_retry_addr } from './vmap_area';
 import { __get_vm_area_node, remove_vm_area_untag, static_va } from './vm_struct';

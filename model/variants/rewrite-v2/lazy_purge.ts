@@ -3,9 +3,10 @@
  * in its modes (trylock / sync / force_flush), purge_vmap_area_lazy, free_unmap_vmap_area,
  * find_vmap_area, free_unmap_vmap_area_addr.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { atomic_add, atomic_read, atomic_sub } from '../../kernel/atomic';
 import { fls } from '../../kernel/bitops';

@@ -6,9 +6,10 @@
  * at each PMD boundary, as the C does once per vmap_pte_range call. Each PTE load/store is
  * a step: other CPUs' page walkers read PTEs without any lock.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON, WARN_ON } from '../../kernel/assert';
 import { flush_cache_vmap, flush_tlb_kernel_range, newPmd, pte_alloc_kernel } from '../../kernel/mm';
 import { ENOMEM, G } from './state';

@@ -4,7 +4,8 @@
  * variant may replace (irqsafe replaces exactly the functions its patch touches; rewrite-v1
  * the few that differ from v2). Model code calls replaceable functions through `fn`.
  */
-import type { Gen, K } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
 import type { World } from '../../engine/world';
 import type { Layout } from '../../config/layout';
 import type { WordOps } from '../../kernel/word';
@@ -17,7 +18,7 @@ import type { VmapArea } from './vmap_area';
 import type { VmapBlock, VmapBlockQueue } from './vmap_block';
 import type { VmStruct } from './vm_struct';
 import type { LazyFreeSites } from './lazy_purge';
-import type { Site } from '../../engine/site';
+import type { Site } from '../../exec/site';
 
 /** A C `unsigned long *` out-parameter (`&start`, `&end` of __purge_vmap_area_lazy). */
 export interface Ref {

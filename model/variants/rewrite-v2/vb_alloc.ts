@@ -1,9 +1,10 @@
 /**
  * The per-CPU allocator's fast paths: vb_alloc and vb_free.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { BitmapOutOfBounds, bitmap_allocate_region, bitmap_find_free_region } from '../../kernel/bitmap';
 import { get_order } from '../../kernel/bitops';

@@ -7,7 +7,7 @@ import { bitmap_weight } from '../../kernel/bitmap';
 import { fls } from '../../kernel/bitops';
 import { ListHead, listEntries } from '../../kernel/list';
 import { rbCheck, rb_first, rb_next } from '../../kernel/rbtree';
-import type { AreaView, BlockView, LayerView } from '../variant';
+import type { AreaView, BlockView, LayerView } from '../../engine/variant';
 import type { Rw } from './state';
 import { VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA, type VmapArea } from './vmap_area';
 import type { VmapBlock } from './vmap_block';

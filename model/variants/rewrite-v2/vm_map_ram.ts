@@ -1,9 +1,10 @@
 /**
  * The new kernel-wide API of the rewrite: vm_unmap_aliases, vm_unmap_ram, vm_map_ram.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { find_first_bit, find_next_bit, find_next_zero_bit } from '../../kernel/bitmap';
 import { list_next, type ListHead } from '../../kernel/list';

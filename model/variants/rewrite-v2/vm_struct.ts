@@ -3,9 +3,10 @@
  * vmlist/vmlist_lock, __get_vm_area_node (with its guard page, VM_IOREMAP alignment and
  * its function-static `va`), find_vm_area, remove_vm_area.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { fls } from '../../kernel/bitops';
 import { in_interrupt } from '../../kernel/irq';

@@ -2,9 +2,10 @@
  * vmalloc/vfree and vmap/vunmap (2.6.26 mm/vmalloc.c, unchanged by the patch, on top of
  * the rewritten __get_vm_area_node/remove_vm_area/map_vm_area).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON, WARN_ON } from '../../kernel/assert';
 import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';

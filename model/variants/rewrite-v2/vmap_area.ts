@@ -3,9 +3,10 @@
  * __find_vmap_area, __insert_vmap_area, alloc_vmap_area, rcu_free_va, __free_vmap_area,
  * free_vmap_area, unmap_vmap_area.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG, BUG_ON, splat } from '../../kernel/assert';
 import { ListHead, list_add_rcu, list_del_rcu } from '../../kernel/list';
 import { KObject, GFP_RECLAIM_MASK, kmalloc_node } from '../../kernel/slab';

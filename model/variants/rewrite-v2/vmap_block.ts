@@ -3,9 +3,10 @@
  * (with its union of free_list/dirty_list and rcu_head), the block radix tree,
  * addr_to_vb_idx, new_vmap_block, rcu_free_vb, free_vmap_block.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON, splat } from '../../kernel/assert';
 import { KBitmap, bitmap_zero } from '../../kernel/bitmap';
 import { preempt_disable, preempt_enable } from '../../kernel/irq';

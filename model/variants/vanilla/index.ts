@@ -15,11 +15,13 @@
  *  - vm_unmap_ram(mem, count) is vunmap(mem); count is ignored.
  *  - vm_unmap_aliases() is a no-op: vanilla leaves no lazy aliases to flush.
  */
-import type { Gen, K } from '../../engine/exec';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
 import type { World } from '../../engine/world';
-import type { AreaView, LayerView, Variant } from '../variant';
+import type { AreaView, LayerView, Variant } from '../../engine/variant';
 import { PAGE_KERNEL } from './page_range';
-import { VM_FLAG_NAMES, VM_MAP, layer, newLayer, type VmStruct } from './vm_struct';
+import { VM_FLAG_NAMES, VM_MAP, layer, newLayer } from './vm_struct';
+import type { VmStruct } from './struct';
 import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
 
 /** Entries of vmlist in list order, stopping at a cycle (no steps, no checks). */

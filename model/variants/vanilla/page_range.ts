@@ -9,14 +9,15 @@
  * pud_addr_end return `end`, pgd_none/pud_none are false and pud_alloc/pmd_alloc cannot
  * fail. Their loops therefore run once; the PMD loop splits the range exactly as C does.
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites } from '../../exec/site';
 import { BUG_ON, WARN_ON, oops } from '../../kernel/assert';
 import { flush_cache_vmap, flush_tlb_kernel_range, pte_alloc_kernel } from '../../kernel/mm';
 import type { KObject } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
-import { area_read, type VmStruct } from './vm_struct';
+import { area_read, type VmStruct } from './struct';
 
 /** `pgprot_t`: the model maps every page the same way; kept for the C signatures. */
 export type PgProt = 'PAGE_KERNEL';

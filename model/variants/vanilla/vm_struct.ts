@@ -6,17 +6,19 @@
  * There is no vmap_area here: the kernel virtual address space is described only by the
  * address-sorted singly linked `vmlist`, searched first-fit under write_lock(&vmlist_lock).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import type { World } from '../../engine/world';
 import { BUG_ON, oops } from '../../kernel/assert';
 import { fls } from '../../kernel/bitops';
 import { in_interrupt } from '../../kernel/irq';
-import { GFP_KERNEL, GFP_RECLAIM_MASK, KObject, kfree, kmalloc_node } from '../../kernel/slab';
+import { GFP_KERNEL, GFP_RECLAIM_MASK, kfree, kmalloc_node } from '../../kernel/slab';
 import { Lock, write_lock, write_unlock } from '../../kernel/spinlock';
 import type { ulong } from '../../kernel/word';
 import { unmap_vm_area } from './page_range';
+import { VmStruct } from './struct';
 
 /** include/linux/vmalloc.h (2.6.26) vm_struct flags. */
 export const VM_IOREMAP = 0x00000001;
@@ -31,37 +33,6 @@ export const VM_FLAG_NAMES: readonly (readonly [number, string])[] = [
   [VM_USERMAP, 'VM_USERMAP'],
   [VM_VPAGES, 'VM_VPAGES'],
 ];
-
-/**
- * A `struct page **` array: `slots[i]` is the pfn of `pages[i]` or null (NULL).
- * kmalloc_node'd arrays are slab objects; a VM_VPAGES array lives in vmalloc memory at
- * `vaddr` and is not a slab object (the model keeps its contents here, as a ghost).
- */
-export class PageArray extends KObject {
-  readonly slots: (number | null)[];
-  constructor(id: number, n: number, readonly vaddr: ulong | null) {
-    super('page_array', id);
-    this.slots = new Array<number | null>(n).fill(null); // __GFP_ZERO
-  }
-}
-
-/** `struct vm_struct` (2.6.26). */
-export class VmStruct extends KObject {
-  next: VmStruct | null = null;
-  addr: ulong = 0n;
-  size: ulong = 0n;
-  flags = 0;
-  pages: PageArray | null = null;
-  nr_pages = 0;
-  phys_addr: ulong = 0n;
-  caller = '';
-  // ghost: the [start, end) __get_vm_area_node searched, for the LayerView.
-  vstart: ulong = 0n;
-  vend: ulong = 0n;
-  constructor(id: number) {
-    super('vm_struct', id);
-  }
-}
 
 /** The variant's globals: `struct vm_struct *vmlist` and `DEFINE_RWLOCK(vmlist_lock)`. */
 export interface VanillaLayer {
@@ -88,15 +59,6 @@ export function PAGE_SIZE(w: World): ulong {
 function live(k: K, tmp: VmStruct, site: Site): VmStruct {
   if (tmp.freed) oops(k, site, `BUG: unable to handle kernel paging request: vmlist walk reads freed vm_struct#${tmp.id}`);
   return tmp;
-}
-
-/**
- * A read of `area->field` by its owner after a step: only a misuse (another CPU freeing the
- * same address) can have kfree'd it meanwhile; touching it then is a use-after-free.
- */
-export function area_read(k: K, area: VmStruct, site: Site, field: string): VmStruct {
-  if (area.freed) oops(k, site, `BUG: unable to handle kernel paging request: use-after-free of vm_struct#${area.id} via area->${field}`);
-  return area;
 }
 
 const G = sites('__get_vm_area_node', {

@@ -3,15 +3,17 @@
  * __vmalloc_area_node, vfree / vunmap / __vunmap and vmap — unchanged context of the seed's
  * diff, ported from the pre-rewrite file (the seed's base, ~2.6.26/2.6.27-rc).
  */
-import type { Gen, K } from '../../engine/exec';
-import { kfn } from '../../engine/exec';
-import { sites, type Site } from '../../engine/site';
+import type { Gen } from '../../exec/gen';
+import type { K } from '../../engine/exec';
+import { kfn } from '../../exec/gen';
+import { sites, type Site } from '../../exec/site';
 import { BUG_ON, oops, splat } from '../../kernel/assert';
 import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
 import { PAGE_KERNEL, map_vm_area, type PagesCursor, type PgProt } from './page_range';
-import { PAGE_SIZE, PageArray, VM_ALLOC, VM_VPAGES, __get_vm_area_node, area_read, get_vm_area_caller, remove_vm_area, type VmStruct } from './vm_struct';
+import { PAGE_SIZE, VM_ALLOC, VM_VPAGES, __get_vm_area_node, get_vm_area_caller, remove_vm_area } from './vm_struct';
+import { PageArray, area_read, type VmStruct } from './struct';
 
 /** Read `area->pages[i]` (a NULL or freed array is an oops). */
 function page_slot(k: K, pages: PageArray | null, i: number, site: Site): number | null {

@@ -27,8 +27,9 @@
  * A range that opens and closes between the PTE lookup and the drop-in leaves the count at
  * 0 but moves the sequence: that is why a count alone (the 2008 code) cannot close it.
  */
-import type { Gen, K } from '../../../engine/exec';
-import { sites } from '../../../engine/site';
+import type { Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
+import { sites } from '../../../exec/site';
 import type { ConsumerFix } from '../../fix';
 import { addFix } from '../../fix';
 import { mnOf, type MnConfig } from '../state';

@@ -17,7 +17,8 @@
  * (in the seed the lock is taken after the clone, before paravirt_alloc_pd_clone and
  * pgd_list_add). Only the non-PAE constructor changes.
  */
-import type { Gen, K } from '../../../engine/exec';
+import type { Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';
 import type { PgdConfig, PgdScenario } from '../program';

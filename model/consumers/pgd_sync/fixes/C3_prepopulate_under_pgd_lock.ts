@@ -43,7 +43,8 @@
  * every time; on the seed's slab (a cached pgd is still listed) the hunk lists it only when
  * it is not on pgd_list. Only the PAE-unshared paths change.
  */
-import type { Gen, K } from '../../../engine/exec';
+import type { Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';
 import type { PgdConfig, PgdScenario } from '../program';

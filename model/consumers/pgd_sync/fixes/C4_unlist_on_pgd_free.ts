@@ -21,7 +21,8 @@
  *   +	if (pgd)
  *   +		pgd_ctor(pgd, pgd_cache, 0);
  */
-import type { Gen, K } from '../../../engine/exec';
+import type { Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
 import { allocAttempt, GFP_KERNEL } from '../../../kernel/slab';
 import { addFix, type ConsumerFix } from '../../fix';
 import type { PgdConfig, PgdScenario } from '../program';

@@ -28,8 +28,9 @@
  * the pmd of its first address. FIXADDR_TOP is the top of the model's 32-bit space (the
  * loop ends when address wraps to 0, below TASK_SIZE).
  */
-import { kfn, type Gen, type K } from '../../../engine/exec';
-import { sites } from '../../../engine/site';
+import { kfn, type Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
+import { sites } from '../../../exec/site';
 import { BUG_ON } from '../../../kernel/assert';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';

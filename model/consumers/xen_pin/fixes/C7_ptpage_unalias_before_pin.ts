@@ -18,9 +18,10 @@
  *   -		vm_unmap_aliases();
  *   	}
  */
-import { kfn, type Gen, type K } from '../../../engine/exec';
-import { sites } from '../../../engine/site';
-import type { Variant } from '../../../variants/variant';
+import { kfn, type Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
+import { sites } from '../../../exec/site';
+import type { Variant } from '../../../engine/variant';
 import type { ConsumerFix } from '../../fix';
 import type { XenConfig, XenScenario } from '../program';
 import type { PinObserver } from '../pin';

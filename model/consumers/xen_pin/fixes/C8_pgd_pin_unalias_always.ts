@@ -18,9 +18,10 @@
  * A lowmem page-table page is remapped read-only in the batch, but a vmap alias of it is a
  * separate writable mapping the batch does not touch.
  */
-import { kfn, type Gen, type K } from '../../../engine/exec';
-import { sites } from '../../../engine/site';
-import type { Variant } from '../../../variants/variant';
+import { kfn, type Gen } from '../../../exec/gen';
+import type { K } from '../../../engine/exec';
+import { sites } from '../../../exec/site';
+import type { Variant } from '../../../engine/variant';
 import type { ConsumerFix } from '../../fix';
 import type { XenConfig, XenScenario } from '../program';
 import type { PinObserver } from '../pin';

@@ -2,8 +2,9 @@
  * What every variant port provides: its kernel API entry points (as the seed declares
  * them), its globals, and a read-only view of its structures for properties and reports.
  */
-import type { Gen, K } from '../engine/exec';
-import type { World } from '../engine/world';
+import type { Gen } from '../exec/gen';
+import type { K } from './exec';
+import type { World } from './world';
 
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */
 export interface VmapApi {

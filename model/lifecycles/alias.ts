@@ -6,9 +6,9 @@
  * what is mapped or aliased. A rejected event is a violation: SET_PTE on a page some CPU
  * still has a stale or aliased translation for is the reuse-with-lazy-alias hazard.
  */
-import { TLB_ALIAS, TLB_EV, TLB_ST, isLazyAlias } from '../lifecycles/tlb_alias';
-import { step } from '../lifecycles/instance';
-import type { TableCounters } from '../lifecycles/coverage';
+import { TLB_ALIAS, TLB_EV, TLB_ST, isLazyAlias } from './tlb_alias';
+import { step } from './instance';
+import type { TableCounters } from './coverage';
 
 /** Callback for a rejected event: page, CPU, state name, event name. */
 export type AliasReject = (vpn: number, cpu: number, state: string, event: string) => void;
