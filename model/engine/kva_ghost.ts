@@ -60,6 +60,11 @@ export class KvaGhost {
   private readonly open = new Map<Context, OpenCall>();
   /** Failed KVA allocations, in order. */
   readonly failures: AllocFailure[] = [];
+  /**
+   * Open records for calls that begin from now on (default true). Off only where nothing reads
+   * the ghost: bench/properties_scale.bench.ts builds its live areas with it off.
+   */
+  enabled = true;
 
   constructor(private readonly w: World) {}
 
@@ -70,6 +75,7 @@ export class KvaGhost {
 
   /** A map call began in `ctx` (harness). */
   begin(ctx: Context, op: number): void {
+    if (!this.enabled) return;
     const call: OpenCall = { op, beganStep: this.w.stepNo, seen: new Map(), lazyAtStart: new Set(), lazyAtPurge: null };
     this.open.set(ctx, call);
     for (const a of this.lazyNow()) call.lazyAtStart.add(a);
