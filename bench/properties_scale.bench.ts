@@ -6,6 +6,7 @@
  * once with every safety property checked and once with none, alternating, REPS times. The
  * figure is the median of the per-pair time ratios: on and off run back to back, so a shared
  * machine slows both alike. Checks are switched off again before the busy areas are freed.
+ * "Off" also leaves the KVA ghost (model/engine/kva_ghost.ts) off: only alloc_fails_only_when_full reads it.
  *
  * Run with `npx tsx bench/properties_scale.bench.ts [sizes=1000,15000,100000] [loops] [reps] [variants]`.
  */
@@ -46,7 +47,8 @@ function once(v: Variant, busy: number, on: boolean): { ms: number; steps: numbe
       (w, op) => {
         if (op.id === firstLoopOp - 1) {
           armed = on;
-          w.kva.enabled = true;
+          // The KVA ghost serves alloc_fails_only_when_full only: it is property cost.
+          w.kva.enabled = on;
           s0 = w.stepNo;
           t0 = performance.now();
         } else if (op.id === lastLoopOp) {
