@@ -24,19 +24,42 @@ function roundUp(x: bigint, align: bigint): bigint {
   return r === 0n ? x : x + (align - r);
 }
 
+/** Three-way comparison of bigints, for sorts. */
+const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * The lowest address `a` with a % align == 0, vstart <= a, a + size <= vend (exact integers:
  * no wrap) and [a, a + size) disjoint from every occupied span; null when there is none.
  * The guard page, where a caller adds one, is inside `size`: an exact fit is a fit.
  * Candidates: the first aligned address of the range and the first aligned address at or
  * after each occupied span's end — the lowest fitting address is always one of them.
+ *
+ * A candidate is blocked iff some span has start < a + size and end > a. The spans with
+ * start < a + size are a prefix of the spans sorted by start (binary search), so the test is
+ * "the prefix's largest end > a": O(log n) per candidate, O(n log n) in all, with an index
+ * of its own (never the allocator's tree or list).
  */
 export function lowestHole(occupied: readonly Span[], size: bigint, align: bigint, vstart: bigint, vend: bigint): bigint | null {
   const al = align >= 1n ? align : 1n;
-  const cands = [roundUp(vstart, al), ...occupied.filter((o) => o.end > vstart).map((o) => roundUp(o.end, al))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const byStart = occupied.slice().sort((x, y) => cmp(x.start, y.start));
+  const maxEnd: bigint[] = [];
+  for (const o of byStart) maxEnd.push(maxEnd.length === 0 || o.end > maxEnd[maxEnd.length - 1]! ? o.end : maxEnd[maxEnd.length - 1]!);
+  /** How many spans start below `x`. */
+  const startsBelow = (x: bigint): number => {
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid]!.start < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const cands = [roundUp(vstart, al), ...occupied.filter((o) => o.end > vstart).map((o) => roundUp(o.end, al))].sort(cmp);
   for (const a of cands) {
     if (a < vstart || a + size > vend) continue;
-    if (occupied.every((o) => o.end <= a || o.start >= a + size)) return a;
+    const n = startsBelow(a + size);
+    if (n === 0 || maxEnd[n - 1]! <= a) return a;
   }
   return null;
 }

@@ -5,6 +5,7 @@ import type { RunChecks } from '../model/engine/runner';
 import type { World } from '../model/engine/world';
 import type { Variant } from '../model/engine/variant';
 import { classOf, type Property } from './property';
+import { memoView } from '../model/engine/view_memo';
 import { no_redundant_flush } from './flushes';
 import { areas_disjoint, areas_in_range, tree_wellformed } from './areas';
 import { flush_cache_vmap_covers_mapping, live_mappings_translate, no_alias_after_unmap_aliases, no_reuse_with_lazy_alias } from './mappings';
@@ -88,7 +89,9 @@ export function checksFor(variant: Variant, props: readonly Property[] = SAFETY)
       ? []
       : [
           (w: World): void => {
-            const s = { w, view: variant.view(w) };
+            // The runner's reading of this step's state when it is this variant's, else one of our own.
+            const view = w.stepView !== null && w.user?.variant === variant ? w.stepView : memoView(variant.view(w));
+            const s = { w, view };
             for (const p of ps) reportOnce(w, p, p.check!(s));
           },
         ];

@@ -24,7 +24,8 @@ export interface SeenArea {
 interface OpenCall {
   readonly op: number;
   readonly beganStep: number;
-  readonly seen: Map<string, SeenArea>;
+  /** By area id: every extent that id was seen with (almost always one). */
+  readonly seen: Map<number, SeenArea[]>;
   /** Ids of areas lazily freed when the call began. */
   readonly lazyAtStart: Set<number>;
   /** Union over the call's purge-and-retry starts of the lazily freed areas; null: no purge began. */
@@ -60,6 +61,11 @@ export class KvaGhost {
   private readonly open = new Map<Context, OpenCall>();
   /** Failed KVA allocations, in order. */
   readonly failures: AllocFailure[] = [];
+  /**
+   * Open records for calls that begin from now on (default true). Off only where nothing reads
+   * the ghost: bench/properties_scale.bench.ts builds its live areas with it off.
+   */
+  enabled = true;
 
   constructor(private readonly w: World) {}
 
@@ -70,6 +76,7 @@ export class KvaGhost {
 
   /** A map call began in `ctx` (harness). */
   begin(ctx: Context, op: number): void {
+    if (!this.enabled) return;
     const call: OpenCall = { op, beganStep: this.w.stepNo, seen: new Map(), lazyAtStart: new Set(), lazyAtPurge: null };
     this.open.set(ctx, call);
     for (const a of this.lazyNow()) call.lazyAtStart.add(a);
@@ -81,19 +88,27 @@ export class KvaGhost {
     this.open.delete(ctx);
   }
 
+  /** The variant's view: the runner's reading of this step's state when it has one. */
+  private view(): import('../variants/variant').LayerView | undefined {
+    return this.w.stepView ?? this.w.user?.variant.view(this.w);
+  }
+
   /** Remember the areas (and block owners) live now in every open call. */
   sample(): void {
     if (this.open.size === 0) return;
-    const view = this.w.user?.variant.view(this.w);
+    const view = this.view();
     if (view === undefined) return;
-    const owner = new Map(view.blocks().map((b) => [b.va_start, { id: b.id, cpu: b.cpu }]));
+    const blocks = view.blocks();
+    const owner = blocks.length === 0 ? null : new Map(blocks.map((b) => [b.va_start, { id: b.id, cpu: b.cpu }]));
     for (const a of view.areas()) {
-      const key = `${a.id}:${a.va_start}:${a.va_end}`;
-      const block = owner.get(a.va_start) ?? null;
+      const block = owner?.get(a.va_start) ?? null;
       for (const call of this.open.values()) {
-        const had = call.seen.get(key);
+        let list = call.seen.get(a.id);
+        if (list === undefined) call.seen.set(a.id, (list = []));
+        const i = list.findIndex((x) => x.start === a.va_start && x.end === a.va_end);
         // A block owner seen once is kept: the area was (also) that block's at some moment.
-        if (had === undefined || (had.block === null && block !== null)) call.seen.set(key, { id: a.id, start: a.va_start, end: a.va_end, block });
+        if (i < 0) list.push({ id: a.id, start: a.va_start, end: a.va_end, block });
+        else if (list[i]!.block === null && block !== null) list[i] = { id: a.id, start: a.va_start, end: a.va_end, block };
       }
     }
   }
@@ -111,13 +126,13 @@ export class KvaGhost {
   recordFailure(ctx: Context, cpu: number, size: bigint, align: bigint, vstart: bigint, vend: bigint, fn: readonly string[]): void {
     this.sample();
     const call = this.open.get(ctx);
-    const seen = call ? [...call.seen.values()] : this.w.user?.variant.view(this.w).areas().map((a) => ({ id: a.id, start: a.va_start, end: a.va_end, block: null })) ?? [];
+    const seen = call ? [...call.seen.values()].flat() : this.view()?.areas().map((a) => ({ id: a.id, start: a.va_start, end: a.va_end, block: null })) ?? [];
     const lazy = call ? (call.lazyAtPurge ?? call.lazyAtStart) : new Set(this.lazyNow());
     this.failures.push({ step: this.w.stepNo, cpu, op: call?.op ?? -1, beganStep: call?.beganStep ?? this.w.stepNo, size, align, vstart, vend, seen, lazy: new Set(lazy), purged: call !== undefined && call.lazyAtPurge !== null, fn: fn.slice() });
   }
 
   private lazyNow(): number[] {
-    const view = this.w.user?.variant.view(this.w);
+    const view = this.view();
     return view === undefined ? [] : view.areas().filter((a) => a.flags.some((f) => LAZY.has(f))).map((a) => a.id);
   }
 }

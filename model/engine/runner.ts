@@ -14,6 +14,7 @@ import type { Variant } from './variant';
 import { runIrqHandler } from './irq_entry';
 import { Scheduler, type Chooser, type Explorer } from './scheduler';
 import { resetObjIds, setRecorder } from '../kernel/footprint';
+import { memoView } from './view_memo';
 import { canDeliver, ownLock, reportDeadlock, waitOver } from './waits';
 
 /** A predicate run by the engine; it reports through `w.reportGlobal`. */
@@ -115,9 +116,12 @@ function runWith(scn: Scenario, opts: RunOptions): RunResult {
   const quiescent = (): boolean => w.cpus.every((c) => c.stack.every((x) => x.call === null));
   const checkStep = (): void => {
     if (!w.dirty) return;
+    // No model code runs until the ghost has sampled: one reading of the view serves all.
+    w.stepView = memoView(opts.variant.view(w));
     for (const f of checks.step ?? []) f(w);
     if (checks.quiescent && quiescent()) for (const f of checks.quiescent) f(w);
     w.dirty = false;
+    w.stepView = null;
   };
 
   let ending: Ending = 'done';

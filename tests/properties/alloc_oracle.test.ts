@@ -3,6 +3,7 @@
  * live during the call, lazily freed areas and empty per-CPU blocks counted free.
  */
 import { describe, expect, it } from 'vitest';
+import seedrandom from 'seedrandom';
 import { run } from '../../model/engine/runner';
 import { TINY } from '../../model/config/layout';
 import type { Op } from '../../model/engine/program';
@@ -22,7 +23,30 @@ function problems(variant: Variant, ops: Op[]): { failures: number; problems: st
   return { failures: r.world.allocFailures.length, problems: r.world.violations.filter((v) => v.property === 'alloc_fails_only_when_full').map((v) => v.splat.message) };
 }
 
+/** The definition, by brute force: the lowest candidate disjoint from every span (O(n^2)). */
+function bruteHole(occ: readonly { start: bigint; end: bigint }[], size: bigint, align: bigint, vstart: bigint, vend: bigint): bigint | null {
+  const up = (x: bigint): bigint => (x % align === 0n ? x : x + (align - (x % align)));
+  const cands = [up(vstart), ...occ.filter((o) => o.end > vstart).map((o) => up(o.end))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const a of cands) if (a >= vstart && a + size <= vend && occ.every((o) => o.end <= a || o.start >= a + size)) return a;
+  return null;
+}
+
 describe('lowestHole: an exact scan of its own', () => {
+  it('finds what the brute-force definition finds, on random spans (overlapping, empty, inverted)', () => {
+    const rng = seedrandom('lowestHole');
+    const int = (n: number): bigint => BigInt(Math.floor(rng() * n));
+    for (let t = 0; t < 3000; t++) {
+      const occ = Array.from({ length: Number(int(12)) }, () => {
+        const start = S + int(64) * P;
+        return { start, end: rng() < 0.1 ? start - int(3) * P : start + int(10) * P };
+      });
+      const size = (1n + int(8)) * P;
+      const align = rng() < 0.5 ? P : (1n + int(6)) * P;
+      const vstart = S + int(8) * P;
+      const vend = vstart + int(80) * P;
+      expect(lowestHole(occ, size, align, vstart, vend)).toBe(bruteHole(occ, size, align, vstart, vend));
+    }
+  });
   it('accepts an exact fit (the guard page is inside size)', () => {
     expect(lowestHole([{ start: S, end: S + 24n * P }], 24n * P, 1n, S, S + 48n * P)).toBe(S + 24n * P);
     expect(lowestHole([{ start: S, end: S + 25n * P }], 24n * P, 1n, S, S + 48n * P)).toBeNull();

@@ -123,14 +123,15 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   k.w.dirty = true;
   yield* write_lock(k, g.vmlist_lock, GA.lock);
   yield GA.insert;
-  let p: { get: () => VmStruct | null; set: (v: VmStruct | null) => void } = { get: () => g.vmlist, set: (v) => (g.vmlist = v) };
-  for (let tmp = p.get(); tmp !== null; tmp = p.get()) {
+  // `struct vm_struct **p`: the slot is vmlist itself while `pn` (the node owning p) is null.
+  let pn: VmStruct | null = null;
+  for (let tmp = g.vmlist; tmp !== null; tmp = pn.next) {
     if (tmp.addr >= area.addr) break;
-    const t = tmp;
-    p = { get: () => t.next, set: (v) => (t.next = v) };
+    pn = tmp;
   }
-  area.next = p.get();
-  p.set(area);
+  area.next = pn === null ? g.vmlist : pn.next;
+  if (pn === null) g.vmlist = area;
+  else pn.next = area;
   yield* write_unlock(k, g.vmlist_lock, GA.unlock);
   return area;
 });
@@ -173,15 +174,16 @@ export const remove_vm_area = kfn('remove_vm_area', function* (k: K, addr: bigin
     vm.size = g.c.W.sub(vm.size, g.c.PAGE_SIZE);
     yield* write_lock(k, g.vmlist_lock, RM.lock);
     yield RM.unlink;
-    let p: { get: () => VmStruct | null; set: (v: VmStruct | null) => void } = { get: () => g.vmlist, set: (v) => (g.vmlist = v) };
-    let tmp = p.get();
+    // `struct vm_struct **p`: the slot is vmlist itself while `pn` (the node owning p) is null.
+    let pn: VmStruct | null = null;
+    let tmp = g.vmlist;
     while (tmp !== vm) {
       if (tmp === null) oops(k, RM.unlink, 'BUG: unable to handle kernel NULL pointer dereference: vm_struct not on vmlist');
-      const t: VmStruct = tmp;
-      p = { get: () => t.next, set: (v) => (t.next = v) };
-      tmp = p.get();
+      pn = tmp;
+      tmp = pn.next;
     }
-    p.set(tmp.next);
+    if (pn === null) g.vmlist = tmp.next;
+    else pn.next = tmp.next;
     k.w.dirty = true;
     yield* write_unlock(k, g.vmlist_lock, RM.unlock);
     return vm;
