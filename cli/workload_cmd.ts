@@ -12,6 +12,7 @@ import { Lockdep } from '../model/kernel/lockdep';
 import type { Variant } from '../model/engine/variant';
 import { checksFor, SAFETY } from '../properties/index';
 import { WORKLOADS, generate, type Generated, type Workload } from '../explore/workloads';
+import { BlockSampler, type BlockMetrics } from '../explore/block_metrics';
 import type { Violation } from '../model/engine/violation';
 import { UsageError } from './exit';
 import type { Parsed } from './args';
@@ -61,6 +62,8 @@ export interface Row {
   readonly peakKva: number;
   /** Null for a variant without vmap_lazy_nr. */
   readonly lazyPeak: number | null;
+  /** vmap block occupancy and failures (explore/block_metrics.ts). */
+  readonly blocks: BlockMetrics;
   readonly ending: string;
 }
 
@@ -92,6 +95,7 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
   let row: Row | null = null;
   for (let r = 0; r < Math.max(1, repeats); r++) {
     let peak = 0;
+    const sampler = new BlockSampler();
     let work: Counters = { flushes: 0, ipis: 0, purges: 0 };
     const shift = BigInt(layout.PAGE_SHIFT);
     const t0 = performance.now();
@@ -107,6 +111,7 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
         afterCall: [
           ...(base.afterCall ?? []),
           (w, op) => {
+            sampler.sample(w, variant.view(w), op);
             let pages = 0;
             for (const a of variant.view(w).areas()) pages += Number((a.va_end - a.va_start) >> shift);
             peak = Math.max(peak, pages);
@@ -135,6 +140,7 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
       blocksFreed: w.metrics.blocksFreed,
       peakKva: peak,
       lazyPeak: (variant.features ?? []).includes('lazy-purge') ? w.metrics.lazyPeak : null,
+      blocks: sampler.result(),
       violations: [...new Set(w.violations.map((v) => `${v.property}${findingOf(variant, v, w)}`))].sort(),
       ending: res.ending,
     };
@@ -142,7 +148,7 @@ export function measure(wl: Workload, variant: Variant, layout: Layout, cpus: nu
   return { ...row!, ms: median(times) };
 }
 
-const HEAD = ['workload', 'variant', 'layout', 'mode', 'cpus', 'ops', 'steps', 'ms', 'steps/s', 'flush', 'ipi', 'fl/unmap', 'purge', 'td f/i/p', 'blk+', 'blk-', 'peakKVA', 'lazyPk', 'violations'];
+const HEAD = ['workload', 'variant', 'layout', 'mode', 'cpus', 'ops', 'steps', 'ms', 'steps/s', 'flush', 'ipi', 'fl/unmap', 'purge', 'td f/i/p', 'blk+', 'blk-', 'peakKVA', 'lazyPk', 'blk/pg', 'deadKVA', 'fail', 'failHeld', 'violations'];
 
 /** The rows as an aligned text table (numbers right-aligned). */
 export function formatTable(rows: readonly Row[]): string {
@@ -165,6 +171,10 @@ export function formatTable(rows: readonly Row[]): string {
     String(r.blocksFreed),
     String(r.peakKva),
     r.lazyPeak === null ? '-' : String(r.lazyPeak),
+    r.blocks.blocksPerLivePage === null ? '-' : r.blocks.blocksPerLivePage.toFixed(4),
+    String(r.blocks.deadKvaPeak),
+    String(r.blocks.failures),
+    String(r.blocks.failuresWhileHeld),
     [...r.violations, ...(r.ending === 'done' ? [] : [`(${r.ending})`])].join(',') || '-',
   ]);
   const width = HEAD.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
@@ -214,6 +224,7 @@ export function workloadTable(o: TableOptions): Row[] {
   o.log('');
   o.log(`flush/ipi/purge: during the programs; fl/unmap = flushes per vfree/vunmap/vm_unmap_ram; td f/i/p: flushes/IPIs/purges after the last program call returned (teardown: leftover unmaps, vm_unmap_aliases);`);
   o.log(`violations: property[finding id of docs/findings.md]; blk+/blk-: vmap blocks created/freed; peakKVA: max pages covered by the layer's areas (lazily freed included, guard pages included) at an API-call return; lazyPk: vmap_lazy_nr peak; ms: median of ${o.repeats} run(s).`);
+  o.log(`blk/pg: mean vmap blocks alive / mean live vm_map_ram pages; deadKVA: peak pages held by blocks that can serve nothing (dirty pages of blocks off the free list, all pages of blocks with nothing live); fail: failed maps; failHeld: of those, failures while dead block pages + lazily freed pages covered the request.`);
   for (const wl of o.workloads.filter((x) => x.body === null)) o.log(`${wl.name}: skipped — ${wl.why}`);
   return rows;
 }

@@ -46,6 +46,8 @@ export interface WorkloadParams {
   readonly junkDivisor: number;
   readonly busyDivisor: number;
   readonly nrPages: number;
+  /** The layout's VMAP_MAX_ALLOC (BITS_PER_LONG): the largest vm_map_ram served by a vmap block. */
+  readonly vmapMaxAlloc: number;
 }
 
 /** Emits one CPU's ops with globally unique, increasing ids (handles point backwards). */
@@ -77,6 +79,14 @@ export class ProgramBuilder {
   /** `vm_map_ram(pages, count, node, PAGE_KERNEL)` */
   vm_map_ram(pages: number): number {
     return this.push({ id: this.ids.next++, op: 'vm_map_ram', pages });
+  }
+  /** `vmap(pages, count, VM_MAP, PAGE_KERNEL)` */
+  vmap(pages: number): number {
+    return this.push({ id: this.ids.next++, op: 'vmap', pages });
+  }
+  /** `vunmap(addr)` */
+  vunmap(h: number): void {
+    this.push({ id: this.ids.next++, op: 'vunmap', h });
   }
   /** `vm_unmap_ram(mem, count)` */
   vm_unmap_ram(h: number): void {
@@ -122,6 +132,9 @@ export const KERNEL_BUSY = 15_000;
 export const MAX_RUN = 20;
 /** The stress prefix has min(PREFIX_PER_OP * ops, MAX_PREFIX) choices (~40 steps per op: most of a run). */
 export const PREFIX_PER_OP = 4;
+/** random_size_vm_map_ram_test keeps at most this many of its mappings live per CPU. */
+export const RANDOM_MAP_WINDOW = 16;
+
 /** Upper bound of the stress prefix; after it the runner's fallback (serial) policy runs. */
 export const MAX_PREFIX = 40_000;
 
@@ -216,8 +229,28 @@ export const WORKLOADS: readonly Workload[] = [
       }
     },
   },
-];
+  {
+    name: 'random_size_vm_map_ram_test',
+    mask: 0,
+    kernel: '(not in test_vmalloc.c) vm_map_ram of 1..VMAP_MAX_ALLOC random pages, maps and unmaps interleaved, up to 16 live per CPU',
+    entry: 'vm_map_ram -> vb_alloc (every size fits a block: get_order(count) <= log2(VMAP_MAX_ALLOC)); vm_unmap_ram -> vb_free (vanilla: vmap/vunmap)',
+    defaultLoops: 1000,
+    body: (b, p) => {
+      // Per loop: map when nothing is live, unmap when the window is full, else a fair coin;
+      // the unmapped one is a random live mapping (out-of-order frees fragment the blocks).
+      const live: number[] = [];
+      for (let i = 0; i < p.loops; i++) {
+        if (live.length === 0 || (live.length < RANDOM_MAP_WINDOW && b.rng() < 0.5)) {
+          const h = b.vm_map_ram(1 + Math.floor(b.rng() * p.vmapMaxAlloc));
+          b.touch(h);
+          live.push(h);
+        } else b.vm_unmap_ram(live.splice(Math.floor(b.rng() * live.length), 1)[0]!);
+      }
+      for (const h of live) b.vm_unmap_ram(h);
+    },
+  },
 
+];
 /** Look a workload up by name, with an error listing the valid names. */
 export function workloadByName(name: string): Workload {
   const w = WORKLOADS.find((x) => x.name === name);
@@ -256,6 +289,7 @@ export function generate(wl: Workload, opts: WorkloadOptions): Generated {
     junkDivisor: opts.junkDivisor ?? JUNK_DIVISOR,
     busyDivisor: opts.busyDivisor ?? BUSY_DIVISOR,
     nrPages: opts.nrPages ?? 1,
+    vmapMaxAlloc: opts.layout.VMAP_MAX_ALLOC,
   };
   const ids = { next: 1 };
   const builders = Array.from({ length: p.cpus }, (_, c) => new ProgramBuilder(ids, seedrandom(`${seed}/${wl.name}/cpu${c}`)));
