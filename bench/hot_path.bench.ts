@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { run } from '../model/engine/runner';
 import { VARIANTS, variantByName } from '../model/variants/registry';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import type { Scenario } from '../model/engine/program';
 import { campaignByName, layoutOf, type Campaign } from '../explore/campaigns';
 import { runScenario } from '../explore/check';

@@ -13,7 +13,7 @@
 import { run, type Check, type RunChecks } from '../model/engine/runner';
 import { X86_64 } from '../model/config/layout';
 import { VARIANTS, variantByName } from '../model/variants/registry';
-import type { Variant } from '../model/variants/variant';
+import type { Variant } from '../model/engine/variant';
 import type { World } from '../model/engine/world';
 import { generate, KERNEL_BUSY, workloadByName } from '../explore/workloads';
 import { checksFor, SAFETY } from '../properties/index';

@@ -15,7 +15,7 @@
  */
 import type { Op } from '../model/engine/program';
 import type { World } from '../model/engine/world';
-import type { LayerView } from '../model/variants/variant';
+import type { LayerView } from '../model/engine/variant';
 
 /** What the sampler saw over one run. */
 export interface BlockMetrics {

@@ -89,7 +89,7 @@ export class KvaGhost {
   }
 
   /** The variant's view: the runner's reading of this step's state when it has one. */
-  private view(): import('../variants/variant').LayerView | undefined {
+  private view(): import('./variant').LayerView | undefined {
     return this.w.stepView ?? this.w.user?.variant.view(this.w);
   }
 

@@ -4,7 +4,7 @@
  * walk the layer again (a tree walk and an object per area, per reader). The memo walks it
  * once and hands every reader the same arrays, which readers must not mutate.
  */
-import type { AreaView, BlockView, LayerView } from '../variants/variant';
+import type { AreaView, BlockView, LayerView } from './variant';
 
 /** `view` with areas(), blocks() and reachable() computed at most once. Valid only while the state is unchanged. */
 export function memoView(view: LayerView): LayerView {

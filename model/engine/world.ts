@@ -94,7 +94,7 @@ export class World implements KernelWorld {
    * The variant's view, read once, while the runner evaluates a step's checks and the KVA
    * ghost samples (model/engine/view_memo.ts); null whenever model code may run.
    */
-  stepView: import('../variants/variant').LayerView | null = null;
+  stepView: import('./variant').LayerView | null = null;
   /** The variant's globals (its own type; the variant casts). */
   layer: unknown = null;
   /** The API user of this run (set by the runner). */
