@@ -15,7 +15,7 @@ let bad = 0;
 for (const name of FIXED_VARIANT_NAMES) {
   const t0 = performance.now();
   // Seeds differ from CI's so the 10x budget explores new runs, not CI's again.
-  const scale = (cs: readonly Campaign[]): Campaign[] => cs.map((c) => ({ ...c, runs: c.runs * factor, seed: c.seed + 7919 }));
+  const scale = (cs: readonly Campaign[]): Campaign[] => cs.map((c) => ({ ...c, runs: Math.max(1, Math.round(c.runs * factor)), seed: c.seed + 7919 }));
   const r = audit([variantByName(name)], [...scale(CAMPAIGNS), ...scale(IRQ_CAMPAIGNS)], m, { irq: false });
   const runs = r.figures.reduce((n, f) => n + f.runs, 0);
   const failures = r.failures;

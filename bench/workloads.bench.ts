@@ -13,11 +13,16 @@
  * vm_map_ram_test; an x86-64 block is 1,024 pages and does not.
  */
 import { X86_32, X86_64 } from '../model/config/layout';
-import { VARIANTS } from '../model/variants/registry';
+import { FIXED_VARIANT_NAMES, VARIANTS, variantByName } from '../model/variants/registry';
 import { KERNEL_BUSY, KERNEL_LOOPS, WORKLOADS, type Workload } from '../explore/workloads';
-import { workloadTable } from '../cli/workload_cmd';
+import { workloadTable, type Row } from '../cli/workload_cmd';
+import { emitJson } from './emit';
 
 const REPEATS = Number(process.argv[2] ?? 3);
+/** Multiplies every loop count (bench:md --small passes 0.05 to prove the pipeline). */
+const SCALE = Number(process.argv[3] ?? 1);
+/** The bases and their -fixed variants (stress mode on -fixed measures rather than panics on F9). */
+const ALL = [...VARIANTS, ...FIXED_VARIANT_NAMES.map(variantByName)];
 const CPUS = 2;
 /** full_fit junk divisor of the bench: 2 * 8,192 / 256 = 64 junk areas per CPU. */
 const JUNK_DIVISOR = 256;
@@ -31,21 +36,22 @@ const LOOPS: Readonly<Record<string, number>> = {
   long_busy_list_alloc_test: 100,
   random_size_alloc_test: 200,
   vm_map_ram_test: 600,
+  random_size_vm_map_ram_test: 2000,
 };
 
-const loops = (wl: Workload): number => LOOPS[wl.name] ?? wl.defaultLoops;
+const loops = (wl: Workload): number => Math.max(1, Math.round((LOOPS[wl.name] ?? wl.defaultLoops) * SCALE));
 
 const t0 = performance.now();
 // Warm-up pass (JIT), not reported: otherwise the first rows pay for compilation.
-workloadTable({ workloads: WORKLOADS, variants: VARIANTS, layouts: [X86_64, X86_32], cpus: CPUS, modes: ['performance', 'stress'], loops: () => 5, repeats: 1, junkDivisor: 4096, busyDivisor: 1000, log: () => {} });
+workloadTable({ workloads: WORKLOADS, variants: ALL, layouts: [X86_64, X86_32], cpus: CPUS, modes: ['performance', 'stress'], loops: () => 5, repeats: 1, junkDivisor: 4096, busyDivisor: 1000, log: () => {} });
 console.log(`vmapcheck workload benchmark (node ${process.version}, ${process.platform}/${process.arch})`);
 console.log(
   `sizes: loops per CPU ${Object.entries(LOOPS).map(([n, l]) => `${n}=${l}`).join(', ')} (kernel: ${KERNEL_LOOPS}); ` +
     `full_fit junk = fls(cpus) * 32 MiB / PAGE_SIZE / ${JUNK_DIVISOR}; long_busy keeps ${KERNEL_BUSY} / ${BUSY_DIVISOR} areas per CPU; ${CPUS} CPUs; ${REPEATS} repeats`,
 );
-workloadTable({
+const rows: Row[] = workloadTable({
   workloads: WORKLOADS,
-  variants: VARIANTS,
+  variants: ALL,
   layouts: [X86_64, X86_32],
   cpus: CPUS,
   modes: ['performance', 'stress'],
@@ -56,3 +62,6 @@ workloadTable({
   log: console.log,
 });
 console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const head = ['workload', 'variant', 'layout', 'mode', 'steps', 'ms', 'flush', 'ipi', 'purge', 'blk+', 'blk-', 'peakKVA', 'blk/pg', 'deadKVA', 'fail', 'failHeld', 'ending', 'violations'];
+const cells = rows.map((r) => [r.workload, r.variant, r.layout, r.mode, r.steps, Math.round(r.ms), r.work.flushes, r.work.ipis, r.work.purges, r.blocksCreated, r.blocksFreed, r.peakKva, r.blocks.blocksPerLivePage?.toFixed(4) ?? '-', r.blocks.deadKvaPeak, r.blocks.failures, r.blocks.failuresWhileHeld, r.ending, r.violations.join(', ') || '-']);
+emitJson('workloads', [], [{ title: `lib/test_vmalloc.c workloads, ${CPUS} CPUs, loops x${SCALE}, ms median of ${REPEATS}`, rows: [head, ...cells] }]);

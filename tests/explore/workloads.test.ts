@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { X86_64, X86_32 } from '../../model/config/layout';
 import { MAP_OPS, UNMAP_OPS, type Scenario } from '../../model/engine/program';
 import { variantByName } from '../../model/variants/registry';
-import { generate, workloadByName, WORKLOADS, type Workload } from '../../explore/workloads';
+import { generate, RANDOM_MAP_WINDOW, workloadByName, WORKLOADS, type Workload } from '../../explore/workloads';
 import { measure, runWorkload, type Row } from '../../cli/workload_cmd';
 import { UsageError } from '../../cli/args';
 
@@ -72,6 +72,28 @@ describe('workload generation', () => {
     expect(generate(workloadByName('random_size_alloc_test'), { cpus: 2, loops: 300, layout: X86_64, seed: 'other' }).scenario).not.toEqual(g.scenario);
   });
 
+  it('random vm_map_ram: sizes 1..VMAP_MAX_ALLOC, at most RANDOM_MAP_WINDOW live, maps and unmaps interleaved', () => {
+    const g = generate(workloadByName('random_size_vm_map_ram_test'), { cpus: 1, loops: 400, layout: X86_32 });
+    const prog = g.scenario.programs[0]!;
+    const sizes = prog.flatMap((o) => (o.op === 'vm_map_ram' ? [o.pages] : []));
+    expect(Math.min(...sizes)).toBe(1);
+    expect(Math.max(...sizes)).toBe(X86_32.VMAP_MAX_ALLOC);
+    let live = 0;
+    let maxLive = 0;
+    let switches = 0;
+    let last = '';
+    for (const o of prog) {
+      if (o.op === 'vm_map_ram') live++;
+      if (o.op === 'vm_unmap_ram') live--;
+      if (o.op !== 'touch' && o.op !== last) switches++;
+      if (o.op !== 'touch') last = o.op;
+      maxLive = Math.max(maxLive, live);
+    }
+    expect(maxLive).toBeLessThanOrEqual(RANDOM_MAP_WINDOW);
+    expect(maxLive).toBeGreaterThan(4);
+    expect(switches).toBeGreaterThan(50);
+  });
+
   it('full_fit junk follows fls(cpus) * 32 MiB / PAGE_SIZE / divisor', () => {
     const ff = workloadByName('full_fit_alloc_test');
     expect(generate(ff, { cpus: 1, loops: 1, layout: X86_64 }).sizes.junk).toBe(8192 / 64);
@@ -124,6 +146,24 @@ describe('workload runs on x86-64', () => {
     const wl = workloadByName('vm_map_ram_test');
     expect(once(wl, v2, 10).blocksCreated).toBeGreaterThanOrEqual(1);
     expect(once(wl, vanilla, 10).blocksCreated).toBe(0);
+  });
+});
+
+describe('vmap block metrics', () => {
+  it('random vm_map_ram on x86-32: blocks held by fragments on the rewrite, none on vanilla', () => {
+    const wl = workloadByName('random_size_vm_map_ram_test');
+    const run = (v: typeof v2): Row => measure(wl, v, X86_32, 1, generate(wl, { cpus: 1, loops: 300, layout: X86_32 }), 1);
+    const rew = run(v2);
+    expect(rew.ending).toBe('done');
+    expect(rew.blocks.blocksPerLivePage).not.toBeNull();
+    // A 256-page block serving ~16 live mappings at most: more than one block per 256 live pages.
+    expect(rew.blocks.blocksPerLivePage!).toBeGreaterThan(1 / 256);
+    expect(rew.blocks.deadKvaPeak).toBeGreaterThan(0);
+    expect(rew.blocks.peakBlocks).toBeGreaterThanOrEqual(1);
+    const van = run(vanilla);
+    expect(van.blocks.peakBlocks).toBe(0);
+    expect(van.blocks.deadKvaPeak).toBe(0);
+    expect(van.blocks.failures).toBe(0);
   });
 });
 
