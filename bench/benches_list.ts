@@ -22,10 +22,9 @@ export interface BenchEntry {
 
 /** Every bench in bench/. */
 export const BENCHES: readonly BenchEntry[] = [
-  { name: 'hot_path', file: 'bench/hot_path.bench.ts', title: 'Steps/s and runs/s with every check on', answers: 'Steps/s and runs/s per variant and layout, every property attached (target: 1M steps/s per core on tiny-2cpu, 2× the runs/s of issue 12).', full: [], small: [], owner: 'helper `incr`' },
-  { name: 'engine', file: 'bench/engine.bench.ts', title: 'Bare engine throughput (demo variant, no checks)', answers: 'The engine alone: what the checks are compared against.', full: [], small: ['50', '10', '3'] },
-  { name: 'properties_scale', file: 'bench/properties_scale.bench.ts', title: 'Properties on/off at 1k, 15k and 100k live areas', answers: 'The properties-on/off ratio at 1k, 15k and 100k areas (target: within 3× at 100k).', full: [], small: [], owner: 'helper `incr`' },
-  { name: 'ttff', file: 'bench/ttff.bench.ts', title: 'Time to first failure per finding', answers: 'Per finding: median, spread and hits of 10 seeds from a default check on one worker (target: under 10 s median, F7 included); shrink sizes.', full: [], small: [], owner: 'helper `search`' },
+  { name: 'hot_path', file: 'bench/hot_path.bench.ts', title: 'Steps/s and runs/s with every check on', answers: 'Steps/s and runs/s per variant and layout, every property attached (target: 1M steps/s per core on tiny-2cpu, 2× the runs/s of issue 12).', full: [], small: [] },
+  { name: 'properties_scale', file: 'bench/properties_scale.bench.ts', title: 'Properties on/off at 1k, 15k and 100k live areas', answers: 'The properties-on/off ratio at 1k, 15k and 100k areas (target: within 3× at 100k).', full: [], small: [] },
+  { name: 'ttff', file: 'bench/ttff.bench.ts', title: 'Time to first failure per finding', answers: 'Per finding: median, spread and hits of 10 seeds from a default check on one worker (target: under 10 s median, F7 included); shrink sizes.', full: [], small: [] },
   { name: 'workers', file: 'bench/workers.bench.ts', title: '--workers scaling', answers: '`check --workers 1` against `--workers 2`: runs/s and speed-up.', full: [], small: ['20'] },
   { name: 'rss_campaign', file: 'bench/rss_campaign.bench.ts', title: 'Peak RSS of a 10-minute campaign', answers: 'Peak RSS and crashes of a 10-minute campaign (target: under 1 GiB, zero crashes).', full: ['--minutes', '10'], small: ['--minutes', '0.2', '--chunk', '5'] },
   { name: 'exhaustive', file: 'bench/exhaustive.bench.ts', title: 'Exhaustive mode: executions/s', answers: 'DPOR executions/s per scenario file, reduction against naive enumeration, F8 to complete.', full: [], small: ['1', '500', 'scenarios/F8_lazy_nr.vmc'], smallEnv: { F8_LIMIT_S: '5' } },
