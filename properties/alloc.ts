@@ -4,9 +4,9 @@
  *
  * Free for the request: the areas lazily freed before its purge-and-retry began (whether or
  * not a purge then ran or freed them: the allocator's own purge is what must reclaim them),
- * and the space of per-CPU vmap blocks with no live allocation in them during the call
- * (judged from the user's handles, not the block's bitmaps: nothing else can ever get that
- * space back). Occupied: every other area live at ANY point during the call, so a race the
+ * and the space of per-CPU vmap blocks with no live allocation in them and no vm_map_ram in
+ * flight on their CPU during the call (judged from the user's handles, not the block's
+ * bitmaps: nothing else can ever get that space back). Occupied: every other area live at ANY point during the call, so a race the
  * allocator lost fairly is never blamed on it. Whatever the reason the allocator gave up.
  */
 import type { AllocFailure, SeenArea, World } from '../model/engine/world';
@@ -77,9 +77,20 @@ function blockInUse(w: World, b: SeenArea, f: AllocFailure): boolean {
     const after = began !== undefined ? (h.unmapReturnedAt ?? Infinity) > began : (h.unmappedAt ?? Infinity) >= f.beganStep;
     if (h.mapBeganStep <= f.step && after) return true;
   }
+  const cpu = b.block!.cpu;
   // A vm_map_ram that returned NULL on the block's CPU may have held part of it meanwhile
   // (vb_alloc succeeded, vmap_page_range failed): its address is unknown, so assume so.
-  return user.failedMaps.some((m) => m.op !== f.op && m.kind === 'vm_map_ram' && m.cpu === b.block!.cpu && m.beganStep <= f.step && m.endStep >= f.beganStep);
+  if (user.failedMaps.some((m) => m.op !== f.op && m.kind === 'vm_map_ram' && m.cpu === cpu && m.beganStep <= f.step && m.endStep >= f.beganStep)) return true;
+  // A vm_map_ram in flight on the block's CPU during the call may hold the block without any
+  // handle in it: new_vmap_block creates a block for the calling vb_alloc, which takes its part
+  // only when it walks vbq->free again, and may lose the block to a purge meanwhile and map
+  // from another one (later kernels make that reservation explicit: new_vmap_block takes the
+  // caller's part before it publishes the block). Its space is held by that call: a race the
+  // failing allocation lost fairly, whichever block the call mapped from in the end.
+  for (const h of user.handles.values()) {
+    if (h.id !== f.op && h.kind === 'vm_map_ram' && h.cpu === cpu && h.mapBeganStep <= f.step && h.mapEndStep >= f.beganStep) return true;
+  }
+  return false;
 }
 
 /** What the oracle judges one failure on: the occupied spans, and what it counted free. */

@@ -39,6 +39,8 @@ export interface Handle {
   readonly mapBeganAt: number;
   /** CPU the map call ran on. */
   readonly cpu: number;
+  /** Step at which the map call returned. */
+  readonly mapEndStep: number;
   /** User clock at which the (first) unmap call returned. */
   unmapReturnedAt?: number;
 }
@@ -294,7 +296,7 @@ export class Harness {
     const vpn = w.mm.vpn(addr);
     const mapped = kind === 'vmalloc' ? Array.from({ length: pages }, (_, i) => w.mm.pte.get(vpn + i) ?? -1) : user;
     life.send(MH_EV.MAP_DONE);
-    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false, mapBeganStep: beganStep, mapBeganAt: beganAt, cpu: k.cpu.id });
+    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false, mapBeganStep: beganStep, mapBeganAt: beganAt, cpu: k.cpu.id, mapEndStep: w.stepNo });
     return w.word.hex(addr);
   }
 

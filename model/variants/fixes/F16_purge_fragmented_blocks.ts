@@ -46,9 +46,11 @@
  *   @@ struct vmap_block {
  *   +	struct list_head purge;
  *   @@ static void __purge_vmap_area_lazy(unsigned long *start, unsigned long *end,
+ *    	} else
+ *    		spin_lock(&purge_lock);
+ *   +
  *   +	if (sync)
  *   +		purge_fragmented_blocks_allcpus();
- *    	if (!sync && !force_flush) {
  *
  * A block is freed only once all of it is dirty; one that was partly used and then wholly
  * freed stays on vbq->free holding VMAP_BLOCK_SIZE of KVA that only that CPU's vb_alloc can
@@ -64,13 +66,14 @@
  * departures, both so that this fix composes with the 2008 code without F10: the unlink
  * from vbq->free goes after the walk (upstream does list_del_rcu inside it; with 2008's
  * list_del_init this walker would then spin on the block it just unlinked), through the
- * same fix point as vb_alloc's unlink (so F10 makes it list_del_rcu); and, as upstream, the
- * call sits at the start of a sync __purge_vmap_area_lazy, before purge_lock (vb->lock and
- * the recheck serialise two purgers): vm_unmap_aliases's purge, and the allocation's
- * purge-and-retry once F7 makes it sync — so an allocation blocked only by idle blocks
- * gets their space back (first placed at the start of vm_unmap_aliases only, which left
- * exactly that failure on the -fixed variants). The vb_alloc call of upstream is an
- * optimisation and is left out.
+ * same fix point as vb_alloc's unlink (so F10 makes it list_del_rcu); and the vb_alloc call
+ * of upstream, an optimisation, is left out. As upstream, the call sits in a sync
+ * __purge_vmap_area_lazy right after spin_lock(&purge_lock), so one purger at a time walks
+ * the blocks: vm_unmap_aliases's purge, and the allocation's purge-and-retry once F7 makes it
+ * sync — so an allocation blocked only by idle blocks gets their space back. (An earlier port
+ * called it before purge_lock, where two purgers can walk the same blocks at once; that left
+ * aliases after vm_unmap_aliases on every -fixed variant, counterexamples that stop reproducing
+ * with the call under purge_lock: an artefact of the port, not of 2.6.33.)
  */
 import type { Gen } from '../../exec/gen';
 import type { K } from '../../engine/exec';
@@ -167,10 +170,10 @@ function* purge_fragmented_blocks(k: K, vbq: VmapBlockQueue, L: Locker): Gen {
   }
 }
 
-/** Free every CPU's fragmented blocks at the start of vm_unmap_aliases. */
+/** Free every CPU's fragmented blocks in each sync purge, under purge_lock. */
 export const F16: Fix = {
   id: 'F16',
-  title: 'vm_unmap_aliases: purge_fragmented_blocks_allcpus() first: free blocks with free + dirty == VMAP_BBMAP_BITS && dirty != VMAP_BBMAP_BITS',
+  title: 'sync purge: purge_fragmented_blocks_allcpus() under purge_lock: free blocks with free + dirty == VMAP_BBMAP_BITS && dirty != VMAP_BBMAP_BITS',
   upstream: '"mm: purge fragmented percpu vmap blocks", Nick Piggin, 2010-02-01 (commit 02b709df817c, Linux 2.6.33)',
   bases: ['rewrite-v1', 'rewrite-v2', 'irqsafe'],
   patch: (base: RewriteBase) => ({

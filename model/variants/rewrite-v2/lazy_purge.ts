@@ -49,13 +49,14 @@ export const __purge_vmap_area_lazy = kfn('__purge_vmap_area_lazy', function* (k
   const g = G(k);
   const valist = new ListHead(null, 'valist');
   let nr = 0;
-  if (sync) yield* g.fn.purge_fragmented_blocks_allcpus(k);
   if (!sync && !force_flush) {
     if (!(yield* spin_trylock(k, g.purge_lock, P.trylock))) {
       k.w.note('F7'); // ghost: this purge gave up because another is running
       return;
     }
   } else yield* spin_lock(k, g.purge_lock, P.lock);
+  // fix point (F16): 2.6.33 calls purge_fragmented_blocks_allcpus() here, under purge_lock
+  if (sync) yield* g.fn.purge_fragmented_blocks_allcpus(k);
   k.w.metrics.purges++;
   rcu_read_lock(k);
   for (let p = yield* list_next(k, P.walk, g.vmap_area_list); p !== g.vmap_area_list; p = yield* list_next(k, P.walk, p)) {
