@@ -15,6 +15,7 @@ import { runIrqHandler } from './irq_entry';
 import { Scheduler, type Chooser, type Explorer } from './scheduler';
 import { resetObjIds, setRecorder } from '../kernel/footprint';
 import { memoView } from './view_memo';
+import { rbWatch } from '../kernel/rbtree';
 import { canDeliver, ownLock, reportDeadlock, waitOver } from './waits';
 
 /** A predicate run by the engine; it reports through `w.reportGlobal`. */
@@ -69,13 +70,26 @@ export interface RunResult {
 
 /** Run a scenario to its end. */
 export function run(scn: Scenario, opts: RunOptions): RunResult {
-  if (opts.explorer === undefined) return runWith(scn, opts);
+  if (opts.explorer === undefined) return runWatched(scn, opts);
   resetObjIds();
   setRecorder(opts.explorer.recorder);
   try {
-    return runWith(scn, opts);
+    return runWatched(scn, opts);
   } finally {
     setRecorder(null);
+  }
+}
+
+/** runWith with the rbtree's ghost observer pointed at this run's world (restored after: runs may nest). */
+function runWatched(scn: Scenario, opts: RunOptions): RunResult {
+  const prev = rbWatch.on;
+  try {
+    return runWith(scn, { ...opts, setup: (w) => {
+      rbWatch.on = (n, linked) => w.changes.area(n, linked);
+      opts.setup?.(w);
+    } });
+  } finally {
+    rbWatch.on = prev;
   }
 }
 

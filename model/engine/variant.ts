@@ -51,6 +51,8 @@ export interface BlockView {
 export interface LayerView {
   /** Areas in address order. */
   areas(): AreaView[];
+  /** The view of one area object (a node the change notifications named); null if it is not an area. */
+  areaOf?(node: object): AreaView | null;
   /** Problems with the tree and list shapes (empty when well formed). */
   structureProblems(): string[];
   blocks(): BlockView[];

@@ -15,6 +15,7 @@ export function memoView(view: LayerView): LayerView {
     areas: () => (areas ??= view.areas()),
     blocks: () => (blocks ??= view.blocks()),
     reachable: () => (reach ??= view.reachable()),
+    areaOf: view.areaOf?.bind(view),
     structureProblems: () => view.structureProblems(),
     lazyNr: () => view.lazyNr(),
     lazyPages: () => view.lazyPages(),

@@ -19,6 +19,7 @@ import { AliasTracker } from '../lifecycles/alias';
 import { Trace } from './trace';
 import { KvaGhost, type AllocFailure } from './kva_ghost';
 import { PteHistory } from './pte_history';
+import { ChangeLog } from './changes';
 import { propertyOf, type Violation } from './violation';
 import { LifecycleCoverage } from '../lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../lifecycles/index';
@@ -63,6 +64,8 @@ export class World implements KernelWorld {
   readonly metrics: Metrics = { purges: 0, blocksCreated: 0, blocksFreed: 0, allocFailures: 0, lazyPeak: 0 };
   /** Ghost: address-space occupancy during KVA-allocating calls, for alloc_fails_only_when_full. */
   readonly kva = new KvaGhost(this);
+  /** Ghost: change notifications (area link/unlink) for the oracles' incremental indexes. */
+  readonly changes = new ChangeLog();
   /** Ghost: PTE/TLB flush history, for the flush oracles. */
   readonly pteHistory = new PteHistory(this);
   /** Named sometimes-properties reached in this run. */

@@ -19,6 +19,13 @@ export type RbLink =
   | { readonly side: 'root'; readonly root: RbRoot; readonly parent: null }
   | { readonly side: 'left' | 'right'; readonly parent: RbNode };
 
+/**
+ * Ghost observer of tree membership (set by the engine for the run in progress): a node was
+ * linked (after rb_insert_color) or is being erased. Never changes behaviour; the oracles'
+ * own indexes (properties/incremental.ts) follow it instead of re-walking the tree.
+ */
+export const rbWatch: { on: ((node: RbNode, linked: boolean) => void) | null } = { on: null };
+
 /** A fresh node, already RB_CLEAR_NODE'd (unlinked, parent points to itself). */
 export function rbNode(): RbNode {
   const n: RbNode = { rb_parent: null, rb_color: RB_RED, rb_left: null, rb_right: null };
@@ -91,6 +98,15 @@ function __rb_rotate_right(node: RbNode, root: RbRoot): void {
 
 /** `rb_insert_color`: rebalance after {@link rb_link_node}. */
 export function rb_insert_color(node: RbNode, root: RbRoot): void {
+  const linked = node;
+  try {
+    rbInsertColor(node, root);
+  } finally {
+    rbWatch.on?.(linked, true);
+  }
+}
+
+function rbInsertColor(node: RbNode, root: RbRoot): void {
   let parent: RbNode | null;
   while ((parent = node.rb_parent) && rb_is_red(parent)) {
     // A red parent is never the root, so the grandparent exists.
@@ -187,6 +203,7 @@ function __rb_erase_color(node: RbNode | null, parent: RbNode | null, root: RbRo
 /** `rb_erase`: with two children, the successor (leftmost of the right subtree) is relinked
  *  into node's place (no payload copy). node's own fields are left stale, as in C. */
 export function rb_erase(node: RbNode, root: RbRoot): void {
+  rbWatch.on?.(node, false);
   let child: RbNode | null, parent: RbNode | null, color: 0 | 1;
   if (!node.rb_left) child = node.rb_right;
   else if (!node.rb_right) child = node.rb_left;

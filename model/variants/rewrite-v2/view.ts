@@ -31,13 +31,18 @@ function onList(head: ListHead, e: ListHead): boolean {
   return listEntries(head).includes(e);
 }
 
+function areaView(va: VmapArea): AreaView {
+  return { id: va.id, va_start: va.va_start, va_end: va.va_end, flags: flagNames(va.flags), vstart: va.vstart, vend: va.vend, state: va.life.stateName };
+}
+
 /** The LayerView of a rewrite-family world. */
 export function rewriteView(w: World): LayerView {
   const g = w.layer as Rw;
   return {
     areas(): AreaView[] {
-      return treeAreas(g).map((va) => ({ id: va.id, va_start: va.va_start, va_end: va.va_end, flags: flagNames(va.flags), vstart: va.vstart, vend: va.vend, state: va.life.stateName }));
+      return treeAreas(g).map(areaView);
     },
+    areaOf: (node) => ('va_start' in node && 'rb_parent' in node ? areaView(node as VmapArea) : null),
     structureProblems(): string[] {
       const problems = rbCheck<VmapArea>(g.vmap_area_root, (a, b) => (a.va_start < b.va_start ? -1 : a.va_start > b.va_start ? 1 : 0));
       const inOrder = treeAreas(g).map((va) => va.list);

@@ -42,19 +42,21 @@ function flagNames(flags: number): string[] {
 /** The read-only view of vmlist for properties and reports. */
 function view(w: World): LayerView {
   const word = w.word;
+  const one = (v: VmStruct): AreaView => ({
+    id: v.id,
+    va_start: v.addr,
+    va_end: word.add(v.addr, v.size),
+    flags: flagNames(v.flags),
+    vstart: v.vstart,
+    vend: v.vend,
+    // vanilla has no vmap_area lifecycle: a vm_struct on vmlist is simply allocated.
+    state: 'allocated',
+  });
   return {
+    areaOf: (node) => ('addr' in node && 'vstart' in node ? one(node as VmStruct) : null),
     areas(): AreaView[] {
       return vmlistEntries(w)
-        .map((v) => ({
-          id: v.id,
-          va_start: v.addr,
-          va_end: word.add(v.addr, v.size),
-          flags: flagNames(v.flags),
-          vstart: v.vstart,
-          vend: v.vend,
-          // vanilla has no vmap_area lifecycle: a vm_struct on vmlist is simply allocated.
-          state: 'allocated',
-        }))
+        .map(one)
         .sort((a, b) => (a.va_start < b.va_start ? -1 : a.va_start > b.va_start ? 1 : 0));
     },
     structureProblems(): string[] {

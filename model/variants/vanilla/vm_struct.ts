@@ -141,6 +141,7 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
     area.vstart = start; // ghost
     area.vend = end; // ghost
     k.w.dirty = true;
+    k.w.changes.area(area, true); // ghost: linked on vmlist
     yield* write_unlock(k, l.vmlist_lock, G.unlock);
     return area;
   }
@@ -213,6 +214,7 @@ export const __remove_vm_area = kfn('__remove_vm_area', function* (k: K, addr: u
   if (prev === null) l.vmlist = tmp.next;
   else prev.next = tmp.next;
   k.w.dirty = true;
+  k.w.changes.area(tmp, false); // ghost: unlinked from vmlist
   // Remove the guard page.
   tmp.size = k.w.word.sub(tmp.size, PAGE_SIZE(k.w));
   return tmp;
