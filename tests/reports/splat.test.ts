@@ -130,7 +130,7 @@ describe('lockdep: hand-built order problems', () => {
 
 describe('BUG and WARN splats', () => {
   it('F8: kernel BUG at the function, the condition, CPU, RIP with the statement, Call Trace, end trace', () => {
-    const s = splatOf('counterexamples/irqsafe.irq-irqs-off-vmap.F8.json');
+    const s = splatOf('counterexamples/irqsafe.tiny-exhaust.F8.json');
     expect(s.slice(0, 6)).toEqual([
       '------------[ cut here ]------------',
       'kernel BUG at __purge_vmap_area_lazy()!',
