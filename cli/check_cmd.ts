@@ -5,9 +5,9 @@
  * kernel-style splat with reproduce lines for anything unexpected. Everything the user gave
  * is validated before the first run: names, numbers, the output folder, the manifest.
  */
-import { audit, type AuditResult } from '../explore/audit';
+import { audit, auditPlan, type AuditResult } from '../explore/audit';
 import { auditConsumers } from '../explore/consumer_audit';
-import { CAMPAIGNS } from '../explore/campaigns';
+import { CAMPAIGNS, campaignByName, type Campaign } from '../explore/campaigns';
 import type { HuntBudget } from '../explore/hunt';
 import { readManifest, type Manifest } from '../counterexamples/manifest';
 import { terminalSummary, writeReports } from '../reports/index';
@@ -21,6 +21,8 @@ import { EXIT, UsageError } from './exit';
 import { prepareOutDir } from './out_dir';
 import { progress, progressEnabled } from './progress';
 import { pickCampaigns, pickProperties, pickVariants } from './select';
+import { variantByName } from '../model/variants/registry';
+import type { Variant } from '../model/engine/variant';
 
 const SHARED: FlagSpec[] = [
   { name: 'variant', kind: 'list', help: "variant(s), e.g. rewrite-v2 (default: all; 'vmapcheck list variants')" },
@@ -77,7 +79,10 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
   const parts = shard ? shardParts(variants, campaigns, irq, shard) : [{ variants, campaigns, irq }];
   if (parts.length === 0) throw new UsageError(`${command}: shard ${flags.shard as string} has no work: the selection has fewer than ${shard!.n} units (variant × campaign pairs and irq audits); use fewer shards`);
   const t0 = performance.now();
-  const bar = progress(parts.reduce((n, p) => n + ('variant' in p ? 1 : p.variants.length) * (p.campaigns.length + (p.irq ? 1 : 0)), 0), progressEnabled(flags.quiet === true));
+  // Runs the audit will do, from the same plan it follows (so the count cannot pass the total).
+  const planned = (vs: readonly Variant[], cs: readonly Campaign[], withIrq: boolean): number =>
+    vs.reduce((n, v) => n + auditPlan(v, cs, manifest, { ...(runs !== undefined ? { runs } : {}), irq: withIrq, hunt }).reduce((m, u) => m + u.runs + u.hunt, 0), 0);
+  const bar = progress(parts.reduce((n, p) => n + planned('variant' in p ? [p.variant] : p.variants, p.campaigns, p.irq), 0), progressEnabled(flags.quiet === true));
   const workers = (flags.workers as number | undefined) ?? 1;
   // Sometimes-properties must be reached by the campaigns together; a partial selection
   // (one layout, some campaigns) cannot judge them, so it reports their counts only.
@@ -101,9 +106,12 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
   };
   if (workers > 1) {
     const tasks = tasksOf(parts, runs, flags.seed as number | undefined, hunt);
-    return runParallel(tasks, workers, (t) => bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`)).then(finish);
+    return runParallel(tasks, workers, (t) => {
+      bar.advance(planned([variantByName(t.variant)], t.campaigns.map(campaignByName), t.irq));
+      bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`);
+    }).then(finish);
   }
-  const opts = { ...(runs !== undefined ? { runs } : {}), hunt, progress: (line: string) => bar.step(line) };
+  const opts = { ...(runs !== undefined ? { runs } : {}), hunt, progress: (line: string) => bar.step(line), tick: (n: number) => bar.advance(n) };
   const results = parts.map((p) => audit('variant' in p ? [p.variant] : p.variants, p.campaigns, manifest, { ...opts, irq: p.irq }));
   return finish(results.length === 1 && shard === null ? results[0]! : mergeResults(results));
 }

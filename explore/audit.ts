@@ -127,18 +127,34 @@ export function contractCampaign(manifest: Manifest, variant: string, c: string)
   return Object.keys(expectedFindings(manifest, spec.base, c)).some((id) => findingById(id)?.kind === 'contract');
 }
 
+/** What the audit will run for one variant: its campaigns (irq ones included when asked), with survey and hunt runs. */
+export function auditPlan(v: Variant, campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; irq?: boolean; hunt?: HuntBudget }): { campaign: Campaign; runs: number; hunt: number }[] {
+  const all = opts.irq ? [...campaigns, ...IRQ_CAMPAIGNS.filter((c) => !campaigns.includes(c))] : campaigns;
+  // A -fixed variant is not run under a contract's campaigns: it keeps the defects' fixes, not the callers' contracts.
+  const fixed = v.name.includes('-fixed');
+  return all.filter((c) => !(fixed && contractCampaign(manifest, v.name, c.name))).map((c) => ({ campaign: c, runs: opts.runs ?? c.runs, hunt: huntRuns(opts.hunt, opts.runs ?? c.runs) }));
+}
+
+/** Options of one audit. `tick(n)` is told of every n runs done (survey runs one by one, a campaign's hunt at its end). */
+export interface AuditOptions {
+  runs?: number;
+  progress?: Progress;
+  tick?: (runs: number) => void;
+  irq?: boolean;
+  consumers?: boolean;
+  hunt?: HuntBudget;
+}
+
 /** Run the audit. `runs` overrides each campaign's budget when given; `irq` adds the irq campaigns. */
-export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: { runs?: number; progress?: Progress; irq?: boolean; consumers?: boolean; hunt?: HuntBudget } = {}): AuditResult {
+export function audit(variants: readonly Variant[], campaigns: readonly Campaign[], manifest: Manifest, opts: AuditOptions = {}): AuditResult {
   const r: AuditResult = { variants: variants.map((v) => v.name), campaigns: campaigns.map((c) => c.name), cells: [], findings: [], sometimes: [], failures: [], performance: [], figures: [], coverage: {}, counterexamples: {}, irq: [], consumers: [], ok: true };
   const all = opts.irq ? [...campaigns, ...IRQ_CAMPAIGNS.filter((c) => !campaigns.includes(c))] : campaigns;
   for (const v of variants) {
-    const fixed = v.name.includes('-fixed');
     const reached = new Map<string, number>();
     const cov = new LifecycleCoverage(ALL_LIFECYCLES);
     const exercised = new Map<string, number>();
-    for (const c of all) {
-      if (fixed && contractCampaign(manifest, v.name, c.name)) continue;
-      auditCampaign(r, v, c, manifest, opts.runs ?? c.runs, cov, reached, exercised, huntRuns(opts.hunt, opts.runs ?? c.runs));
+    for (const { campaign: c, runs, hunt } of auditPlan(v, campaigns, manifest, opts)) {
+      auditCampaign(r, v, c, manifest, runs, cov, reached, exercised, hunt, opts.tick);
       const f = r.figures.at(-1)!;
       opts.progress?.(`${v.name} / ${c.name}: ${f.runs} runs${f.hunt ? ` + ${f.hunt.runs} swarm` : ''}, ${((f.ms + (f.hunt?.ms ?? 0)) / 1000).toFixed(1)} s`);
     }
@@ -160,12 +176,13 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
 }
 
 /** Survey one campaign on one variant and compare with its recorded findings. */
-function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manifest, runs: number, cov: LifecycleCoverage, reached: Map<string, number>, exercised: Map<string, number>, huntRuns: number): void {
+function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manifest, runs: number, cov: LifecycleCoverage, reached: Map<string, number>, exercised: Map<string, number>, huntRuns: number, tick?: (runs: number) => void): void {
   const expected = expectedFindings(manifest, v.name, c.name);
   const ex = explainer(v.name, Object.keys(expected));
   const unexplained = new Map<string, Scenario>();
   let explainedRuns = 0;
   const s = survey(v, c, runs, c.seed, (_i, o, scn) => {
+    tick?.(1);
     cov.merge(o.result.world.coverage);
     if (c.name.startsWith('irq-') && irqExercised(o.result.harness.started, scn, c)) exercised.set(c.name, (exercised.get(c.name) ?? 0) + 1);
     // One replay without the recorded findings answers every property this run broke.
@@ -177,6 +194,7 @@ function auditCampaign(r: AuditResult, v: Variant, c: Campaign, manifest: Manife
   });
   // The check's search phase: swarm runs for what the variant's record does not explain.
   const h = huntRuns > 0 ? hunt(v, c, manifest, huntRuns, c.seed, isPerformance) : null;
+  if (huntRuns > 0) tick?.(huntRuns);
   r.figures.push({ variant: v.name, campaign: c.name, runs, steps: s.steps, ms: s.ms, explained: explainedRuns, ...(h ? { hunt: { runs: h.runs, steps: h.steps, ms: h.ms } } : {}) });
   if (h) for (const f of huntFailures(v, c, h, c.seed)) if (!unexplained.has(f.property)) r.failures.push({ variant: v.name, campaign: c.name, ...f });
   for (const [p, n] of s.reached) reached.set(p, (reached.get(p) ?? 0) + n);
