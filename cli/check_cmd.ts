@@ -106,10 +106,16 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
   };
   if (workers > 1) {
     const tasks = tasksOf(parts, runs, flags.seed as number | undefined, hunt);
-    return runParallel(tasks, workers, (t) => {
-      bar.advance(planned([variantByName(t.variant)], t.campaigns.map(campaignByName), t.irq));
-      bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`);
-    }).then(finish);
+    const taskRuns = (t: (typeof tasks)[number]): number => planned([variantByName(t.variant)], t.campaigns.map(campaignByName), t.irq);
+    return runParallel(
+      tasks,
+      workers,
+      (t) => {
+        bar.advance(taskRuns(t));
+        bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`);
+      },
+      taskRuns,
+    ).then(finish);
   }
   const opts = { ...(runs !== undefined ? { runs } : {}), hunt, progress: (line: string) => bar.step(line), tick: (n: number) => bar.advance(n) };
   const results = parts.map((p) => audit('variant' in p ? [p.variant] : p.variants, p.campaigns, manifest, { ...opts, irq: p.irq }));

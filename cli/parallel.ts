@@ -20,15 +20,24 @@ export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant
   );
 }
 
-/** Run `tasks` on `workers` threads; `done` is called as each finishes. */
-export async function runParallel(tasks: readonly AuditTask[], workers: number, done: (t: AuditTask, r: AuditResult) => void): Promise<AuditResult> {
+/**
+ * Run `tasks` on `workers` threads; `done` is called as each finishes. With `weight` (the
+ * runs a task will do) the heaviest tasks are handed out first, so one long irq audit does
+ * not start last and leave the other threads idle; results are still merged in the tasks'
+ * own order, so the outcome does not depend on the dispatch order.
+ */
+export async function runParallel(tasks: readonly AuditTask[], workers: number, done: (t: AuditTask, r: AuditResult) => void, weight?: (t: AuditTask) => number): Promise<AuditResult> {
   const pool = new Tinypool({ filename: new URL('./audit_worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, isolateWorkers: false });
   try {
-    const results = await Promise.all(
-      tasks.map(async (t) => {
-        const r = (await pool.run(t)) as AuditResult;
-        done(t, r);
-        return r;
+    const w = tasks.map((t) => weight?.(t) ?? 0);
+    // Stable: equal weights keep selection order.
+    const order = tasks.map((_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b);
+    const results: AuditResult[] = new Array(tasks.length);
+    await Promise.all(
+      order.map(async (i) => {
+        const r = (await pool.run(tasks[i]!)) as AuditResult;
+        done(tasks[i]!, r);
+        results[i] = r;
       }),
     );
     return mergeResults(results);
