@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaignByName } from '../../explore/campaigns';
-import { breaks, classifyScenario, experimentRemoves } from '../../counterexamples/classify';
+import { breaks, breaksElsewhere, classifyScenario, experimentRemoves } from '../../counterexamples/classify';
 import type { Scenario } from '../../model/engine/program';
 import { FIXES, applyFixes, FixCompositionError, type Fix } from '../../model/variants/fixes/index';
 import { rewriteV2Fns } from '../../model/variants/rewrite-v2/index';
@@ -33,6 +33,29 @@ describe('classification by experiment', () => {
     expect(breaks('rewrite-v2', irq, 'no_bug', vfreeFromIrq)).toBe(true);
     expect(classifyScenario('rewrite-v2', irq, 'no_bug', vfreeFromIrq).findings).toContain('F11');
     expect(classifyScenario('irqsafe', irq, 'no_bug', vfreeFromIrq).findings).toContain('F13');
+  });
+  it('a fix that only moves a race is not its cause: F19/F21 stop the replayed softirq page_table_lock inversion, F13 removes it', () => {
+    // cpu1 vmalloc(1) is interrupted by a softirq vm_map_ram(1) that allocates a page table
+    // under init_mm.page_table_lock; cpu0's vmalloc(4) then takes it with softirqs on. The
+    // hole-walk fixes move the areas so the replay no longer allocates that page table, but
+    // other interleavings of the same calls still invert the lock: only F13's contract
+    // (no vm_map_ram from a softirq) removes it.
+    const softirq = campaignByName('irq-softirq-vm_map_ram');
+    const scn: Scenario = {
+      programs: [[{ id: 2, op: 'vmalloc', pages: 4 }], [{ id: 1, op: 'vmalloc', pages: 1 }]],
+      schedule: [{ t: 'run', cpu: 1, n: 3 }, { t: 'irq', cpu: 1, kind: 'softirq', op: { id: 1001, op: 'vm_map_ram', pages: 1 } }],
+      faults: [],
+    };
+    expect(breaks('irqsafe', softirq, 'lockdep_irq_safe', scn)).toBe(true);
+    const c = classifyScenario('irqsafe', softirq, 'lockdep_irq_safe', scn);
+    expect(c.experiments.filter((e) => e.removes).map((e) => e.finding)).toEqual(['F19', 'F21', 'F13']);
+    expect(c.experiments.find((e) => e.finding === 'F19')?.robust).toBe(false);
+    expect(breaksElsewhere('irqsafe+F19', softirq, 'lockdep_irq_safe', scn)).toBe(true);
+    expect(c.findings).toEqual(['F13']);
+  });
+  it('a failure one experiment alone removes needs no other interleaving', () => {
+    const c = classifyScenario('rewrite-v2', one, 'flush_cache_vmap_covers_mapping', vmalloc1);
+    expect(c.experiments.every((e) => e.robust === undefined)).toBe(true);
   });
   it('an already applied fix is not tried again, and a variant with it no longer breaks', () => {
     const c = classifyScenario('rewrite-v2+F2', one, 'flush_cache_vmap_covers_mapping', vmalloc1);
