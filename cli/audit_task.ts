@@ -7,6 +7,7 @@
 import { audit, type AuditResult } from '../explore/audit';
 import { campaignByName } from '../explore/campaigns';
 import { readManifest } from '../counterexamples/manifest';
+import { auditConsumer, type ConsumerAudit } from '../explore/consumer_audit';
 import type { HuntBudget } from '../explore/hunt';
 import { variantByName } from '../model/variants/registry';
 
@@ -25,4 +26,9 @@ export interface AuditTask {
 export function runAuditTask(t: AuditTask): AuditResult {
   const campaigns = t.campaigns.map((n) => ({ ...campaignByName(n), ...(t.seed !== undefined ? { seed: t.seed } : {}) }));
   return audit([variantByName(t.variant)], campaigns, readManifest(), { irq: t.irq, ...(t.runs !== undefined ? { runs: t.runs } : {}), ...(t.hunt ? { hunt: t.hunt } : {}) });
+}
+
+/** Audit one consumer (a worker's share of the consumers' audit). */
+export function runConsumerTask(consumer: string): ConsumerAudit {
+  return auditConsumer(readManifest(), consumer);
 }

@@ -3,9 +3,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runAuditTask } = await import('./audit_task.ts');
+const { runAuditTask, runConsumerTask } = await import('./audit_task.ts');
 
 /** Tinypool calls the default export with the task. */
 export default function run(task) {
   return runAuditTask(task);
+}
+
+/** `pool.run(name, { name: 'consumers' })`: one consumer's audit. */
+export function consumers(name) {
+  return runConsumerTask(name);
 }

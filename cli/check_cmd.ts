@@ -6,7 +6,8 @@
  * is validated before the first run: names, numbers, the output folder, the manifest.
  */
 import { audit, auditPlan, type AuditResult } from '../explore/audit';
-import { auditConsumers } from '../explore/consumer_audit';
+import { auditAllConsumers, type ConsumerAudit } from '../explore/consumer_audit';
+import { CONSUMERS } from '../explore/consumers/index';
 import { CAMPAIGNS, campaignByName, type Campaign } from '../explore/campaigns';
 import type { HuntBudget } from '../explore/hunt';
 import { readManifest, type Manifest } from '../counterexamples/manifest';
@@ -88,11 +89,11 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
   // (one layout, some campaigns) cannot judge them, so it reports their counts only.
   const partial = CAMPAIGNS.some((c) => !campaigns.some((x) => x.name === c.name));
   const consumers = flags['no-consumers'] !== true && !partial && shard === null;
-  const finish = (full0: AuditResult): number => {
+  const finish = (full0: AuditResult, done: ConsumerAudit | null = null): number => {
     bar.end();
     let full = full0;
     if (consumers) {
-      const c = auditConsumers(manifest);
+      const c = done ?? auditAllConsumers(manifest);
       const failures = [...full.failures, ...c.mismatches.map((m) => ({ variant: m.key, campaign: m.consumer, property: '*', kind: 'consumer-mismatch' as const, detail: m.detail }))];
       full = { ...full, consumers: c.cells, failures, ok: failures.length === 0 };
     }
@@ -115,7 +116,8 @@ export function runCheck(command: string, { flags }: Parsed): number | Promise<n
         bar.step(`${t.variant} / ${t.irq ? 'irq-safety audit' : t.campaigns.join(', ')}`);
       },
       taskRuns,
-    ).then(finish);
+      consumers ? CONSUMERS.map((c) => c.name) : [],
+    ).then((p) => finish(p.result, p.consumers));
   }
   const opts = { ...(runs !== undefined ? { runs } : {}), hunt, progress: (line: string) => bar.step(line), tick: (n: number) => bar.advance(n) };
   const results = parts.map((p) => audit('variant' in p ? [p.variant] : p.variants, p.campaigns, manifest, { ...opts, irq: p.irq }));

@@ -11,6 +11,7 @@ import type { Variant } from '../model/engine/variant';
 import { mergeResults } from '../reports/results';
 import type { AuditTask } from './audit_task';
 import type { HuntBudget } from '../explore/hunt';
+import { mergeConsumerAudits, type ConsumerAudit } from '../explore/consumer_audit';
 
 /** One task per unit, in selection order. */
 export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant?: Variant; campaigns: readonly Campaign[]; irq: boolean }[], runs?: number, seed?: number, hunt?: HuntBudget): AuditTask[] {
@@ -20,27 +21,38 @@ export function tasksOf(parts: readonly { variants?: readonly Variant[]; variant
   );
 }
 
+/** What a parallel check returns: the variants' audit, and the consumers' when asked for. */
+export interface ParallelResult {
+  readonly result: AuditResult;
+  readonly consumers: ConsumerAudit | null;
+}
+
 /**
- * Run `tasks` on `workers` threads; `done` is called as each finishes. With `weight` (the
- * runs a task will do) the heaviest tasks are handed out first, so one long irq audit does
- * not start last and leave the other threads idle; results are still merged in the tasks'
- * own order, so the outcome does not depend on the dispatch order.
+ * Run `tasks` on `workers` threads, and the audit of each consumer named in `consumers`
+ * (each a task of its own: together they take as long as the variants' tiny campaigns, and
+ * run serially after them they would cap the speed-up); `done` is called as each variant
+ * task finishes. The consumers go first (the longest units), then the variant tasks, the
+ * heaviest first by `weight` (the runs a task will do), so one long irq audit does not start
+ * last and leave the other threads idle. Results are merged in the tasks' own order, so the
+ * outcome does not depend on the dispatch order.
  */
-export async function runParallel(tasks: readonly AuditTask[], workers: number, done: (t: AuditTask, r: AuditResult) => void, weight?: (t: AuditTask) => number): Promise<AuditResult> {
+export async function runParallel(tasks: readonly AuditTask[], workers: number, done: (t: AuditTask, r: AuditResult) => void, weight?: (t: AuditTask) => number, consumers: readonly string[] = []): Promise<ParallelResult> {
   const pool = new Tinypool({ filename: new URL('./audit_worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, isolateWorkers: false });
   try {
     const w = tasks.map((t) => weight?.(t) ?? 0);
     // Stable: equal weights keep selection order.
     const order = tasks.map((_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b);
     const results: AuditResult[] = new Array(tasks.length);
-    await Promise.all(
-      order.map(async (i) => {
+    const parts: ConsumerAudit[] = new Array(consumers.length);
+    await Promise.all([
+      ...consumers.map(async (name, i) => void (parts[i] = (await pool.run(name, { name: 'consumers' })) as ConsumerAudit)),
+      ...order.map(async (i) => {
         const r = (await pool.run(tasks[i]!)) as AuditResult;
         done(tasks[i]!, r);
         results[i] = r;
       }),
-    );
-    return mergeResults(results);
+    ]);
+    return { result: mergeResults(results), consumers: consumers.length > 0 ? mergeConsumerAudits(parts) : null };
   } finally {
     await pool.destroy();
   }

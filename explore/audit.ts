@@ -32,7 +32,7 @@ import { IRQ_CAMPAIGNS, campaignByName, type Campaign } from './campaigns';
 import { findAndShrinkBy, survey } from './fastcheck';
 import { explainer } from './explain';
 import { irqCells, type IrqCell } from './irq_cells';
-import { auditConsumers, type ConsumerCell } from './consumer_audit';
+import { auditAllConsumers, type ConsumerCell } from './consumer_audit';
 import { hunt, huntFailures, huntRuns, type HuntBudget } from './hunt';
 
 export type { IrqCell } from './irq_cells';
@@ -167,7 +167,7 @@ export function audit(variants: readonly Variant[], campaigns: readonly Campaign
     if (opts.irq) r.irq.push(...irqCells(v.name, manifest, exercised, all));
   }
   if (opts.consumers) {
-    const c = auditConsumers(manifest);
+    const c = auditAllConsumers(manifest);
     r.consumers.push(...c.cells);
     for (const m of c.mismatches) r.failures.push({ variant: m.key, campaign: m.consumer, property: '*', kind: 'consumer-mismatch', detail: m.detail });
     opts.progress?.(`consumers: ${c.cells.length} cells, ${c.mismatches.length} mismatch(es)`);

@@ -147,8 +147,17 @@ export function replayConsumerCx(f: ConsumerCounterexampleFile): { reproduces: b
   return { reproduces, explained: reproduces && consumerExperimentRemoves(c, f.finding, f.config, f.scenario, f.property) };
 }
 
-/** Audit the consumers against the manifest. */
-export function auditConsumers(manifest: Manifest, verdicts: readonly ConsumerVerdict[] = consumerVerdicts()): { cells: ConsumerCell[]; mismatches: ConsumerMismatch[] } {
+/** What the consumers' audit found: every cell seen, and every disagreement with the manifest. */
+export interface ConsumerAudit {
+  readonly cells: ConsumerCell[];
+  readonly mismatches: ConsumerMismatch[];
+}
+
+/**
+ * Audit the consumers against the manifest; with `only`, just those consumers (their cells and
+ * their recorded files), so that the consumers can be audited one per worker and merged.
+ */
+export function auditConsumers(manifest: Manifest, verdicts: readonly ConsumerVerdict[] = consumerVerdicts(), only?: readonly string[]): ConsumerAudit {
   const cells: ConsumerCell[] = [];
   const mismatches: ConsumerMismatch[] = [];
   const want = manifest.consumers?.cells ?? {};
@@ -165,6 +174,7 @@ export function auditConsumers(manifest: Manifest, verdicts: readonly ConsumerVe
     for (const x of v.unclassified) mismatches.push({ consumer: v.consumer, key: v.key, detail: `${v.consumer} ${v.key}: NEW (unclassified) violation of ${x.property} — no consumer fix, contract or vmap fix removes it: ${x.ops.join(' | ')} — ${x.message}` });
   }
   for (const [consumer, ks] of Object.entries(want)) {
+    if (only !== undefined && !only.includes(consumer)) continue;
     for (const [key, e] of Object.entries(ks)) {
       if (!seen.has(`${consumer}\0${key}`) && verdicts.some((v) => v.consumer === consumer)) mismatches.push({ consumer, key, detail: `${consumer} ${key} is recorded in expectations.json but no longer audited` });
       for (const [id, path] of Object.entries(e.findings)) {
@@ -180,6 +190,21 @@ export function auditConsumers(manifest: Manifest, verdicts: readonly ConsumerVe
     }
   }
   return { cells, mismatches: dedupe(mismatches) };
+}
+
+/** The audit of `name` alone (one worker's share of the consumers' audit). */
+export function auditConsumer(manifest: Manifest, name: string): ConsumerAudit {
+  return auditConsumers(manifest, consumerVerdicts([name]), [name]);
+}
+
+/** Every consumer's audit, one consumer at a time and merged (the order `--workers` merges in). */
+export function auditAllConsumers(manifest: Manifest): ConsumerAudit {
+  return mergeConsumerAudits(CONSUMERS.map((c) => auditConsumer(manifest, c.name)));
+}
+
+/** The consumers' audit from per-consumer parts, as one audit of them all gives it. */
+export function mergeConsumerAudits(parts: readonly ConsumerAudit[]): ConsumerAudit {
+  return { cells: parts.flatMap((p) => p.cells), mismatches: dedupe(parts.flatMap((p) => p.mismatches)) };
 }
 
 function dedupe(ms: ConsumerMismatch[]): ConsumerMismatch[] {

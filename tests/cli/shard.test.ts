@@ -1,6 +1,7 @@
 /**
  * `check --shard i/n` splits the work; `report --merge` of the shards' result.json equals
- * the unsharded run (timings aside). `check --workers 2` equals `--workers 1`.
+ * the unsharded run (timings aside). `check --workers 2` equals `--workers 1`, and so does a
+ * consumer's audit run on a worker thread.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,9 @@ import { main } from '../../cli/main';
 import { parseShard, shardParts } from '../../cli/shard';
 import { VARIANTS } from '../../model/variants/registry';
 import { CAMPAIGNS } from '../../explore/campaigns';
+import { runParallel } from '../../cli/parallel';
+import { auditConsumer, mergeConsumerAudits } from '../../explore/consumer_audit';
+import { readManifest } from '../../counterexamples/manifest';
 
 async function quietAsync(argv: string[]): Promise<number> {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -68,5 +72,13 @@ describe('--workers', () => {
     expect(two).toBe(one);
     const load = (dir: string): unknown => JSON.parse(readFileSync(join(d, dir, 'result.json'), 'utf8'), (k, v) => (k === 'ms' ? 0 : v));
     expect(load('w2')).toEqual(load('w1'));
+  }, 120_000);
+  it('a consumer audited on a worker thread gives the in-process audit', async () => {
+    const name = 'grant_multicall';
+    const { result, consumers } = await runParallel([], 2, () => undefined, undefined, [name]);
+    expect(result.cells).toEqual([]);
+    const here = auditConsumer(readManifest(), name);
+    expect(here.cells.length).toBeGreaterThan(0);
+    expect(consumers).toEqual(mergeConsumerAudits([here]));
   }, 120_000);
 });
