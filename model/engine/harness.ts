@@ -17,6 +17,7 @@ import { Lifecycle } from '../lifecycles/instance';
 import { MAPPING_HANDLE, MH_EV } from '../lifecycles/mapping_handle';
 import type { FailedMap, Handle } from './world_types';
 
+/** The user's mappings, declared in world_types.ts (the World names them too); re-exported for the harness's users. */
 export type { FailedMap, Handle } from './world_types';
 
 const S = sites('user', {

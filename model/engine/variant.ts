@@ -7,6 +7,7 @@ import type { K } from './exec';
 import type { World } from './world';
 import type { LayerView } from './world_types';
 
+/** The view types, declared in world_types.ts (the World names them too); re-exported for the variants. */
 export type { AreaView, BlockView, LayerView } from './world_types';
 
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */

@@ -8,6 +8,7 @@
 import type { Site } from '../exec/site';
 import type { K, Splat, SplatKind } from './k';
 
+/** The splat record, declared in k.ts (KernelWorld.report takes it); re-exported for the assertions' users. */
 export type { Splat, SplatKind } from './k';
 
 /** Thrown by BUG_ON and oopses; the runner catches it and ends the run. */

@@ -71,7 +71,13 @@ export interface KernelMm {
   flushes: number;
   ipis: number;
   /** flush_cache_vmap calls: the range passed and the range just mapped, as vpns [start, end). */
-  readonly cacheFlushes: { flushed: [number, number]; mapped: [number, number]; step: number; cpu: number; fn: string }[];
+  readonly cacheFlushes: {
+    flushed: [number, number];
+    mapped: [number, number];
+    step: number;
+    cpu: number;
+    fn: string;
+  }[];
   /** Ghost observer of PTE sets and flush calls. */
   readonly observer: MmObserver | null;
   /** Virtual page number of a byte address. */

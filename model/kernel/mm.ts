@@ -16,6 +16,7 @@ import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } 
 import { Lock, spin_lock, spin_unlock } from './spinlock';
 import { recorder } from './footprint';
 
+/** The PTE/TLB ghost hooks, declared in k.ts (KernelMm names them); re-exported for the observers. */
 export type { MmObserver } from './k';
 
 const S = sites('__pte_alloc_kernel', {

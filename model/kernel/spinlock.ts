@@ -14,6 +14,7 @@ import { BUG } from './assert';
 import { recorder } from './footprint';
 import { local_irq_disable, local_irq_enable, local_irq_restore, local_irq_save, preempt_disable, preempt_enable } from './irq';
 
+/** The lock instance and held-lock record, declared in cpu.ts (CPUs list their holdings); re-exported. */
 export { Lock, type Holding } from './cpu';
 
 function* acquire(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): Gen {

@@ -14,6 +14,7 @@ import { __xip_file_write } from './filemap_xip';
 import { kvm_guest_access } from './kvm_fault';
 import { gru_access } from './gru_fault';
 
+/** The op type, declared in types.ts (below the fixes that name it); re-exported for the op's users. */
 export type { MnOp } from './types';
 
 /** C-like text of an op. */

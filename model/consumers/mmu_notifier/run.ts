@@ -9,6 +9,7 @@ import { mnExec } from './ops';
 import { initMn, type MnConfig } from './state';
 import type { MnChecks, MnRun, MnScenario } from './types';
 
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
 export type { MnChecks, MnRun, MnScenario } from './types';
 
 /** Run `scn` with the secondary and filemap_xip versions of `cfg`. */

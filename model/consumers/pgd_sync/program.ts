@@ -27,6 +27,7 @@ import { pgdFixPoints } from './fixes/index';
 import { GEO, PmdPage, attachPgs, pgs, type PgdPage } from './state';
 import type { PgdConfig, PgdOp, PgdRun, PgdScenario, PgdWatch } from './types';
 
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
 export type { PgdConfig, PgdOp, PgdRun, PgdScenario, PgdWatch } from './types';
 
 const U = sites('xen driver', {

@@ -22,6 +22,7 @@ import { xen_pgd_pin_fixed } from './fixes/C8_pgd_pin_unalias_always';
 import { reuse_and_pin } from './pin';
 import type { XenConfig, XenOp, XenRun, XenScenario, XenWatch } from './types';
 
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
 export type { XenConfig, XenOp, XenRun, XenScenario, XenWatch } from './types';
 
 /** Short text of an op. */

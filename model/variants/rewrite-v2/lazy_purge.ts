@@ -18,6 +18,7 @@ import { VA_EV } from '../../lifecycles/vmap_area';
 import { G, type Ref } from './state';
 import type { LazyFreeSites } from './types';
 
+/** The lazy-free sites, declared in types.ts (the fix-point table names them); re-exported. */
 export type { LazyFreeSites } from './types';
 import { VM_LAZY_FREE, VM_LAZY_FREEING, __find_vmap_area, __free_vmap_area, unmap_vmap_area, vaEvent, type VmapArea } from './vmap_area';
 
