@@ -15,44 +15,15 @@ import { touch } from '../kernel/mm';
 import { local_irq_restore, local_irq_save } from '../kernel/irq';
 import { Lifecycle } from '../lifecycles/instance';
 import { MAPPING_HANDLE, MH_EV } from '../lifecycles/mapping_handle';
+import type { FailedMap, Handle } from './world_types';
+
+/** The user's mappings, declared in world_types.ts (the World names them too); re-exported for the harness's users. */
+export type { FailedMap, Handle } from './world_types';
 
 const S = sites('user', {
   wait: 'wait for the handle another CPU is creating',
   touch: '*(volatile char *)(addr + i * PAGE_SIZE)',
 });
-
-/** A mapping the user holds. */
-export interface Handle {
-  readonly id: number;
-  readonly kind: 'vmalloc' | 'vmap' | 'vm_map_ram';
-  readonly addr: bigint;
-  readonly count: number;
-  /** The pfn each page must translate to. */
-  readonly pages: readonly number[];
-  readonly life: Lifecycle;
-  /** An unmap of it has started (a second one is misuse). */
-  claimed: boolean;
-  /** Step at which the user's (first) unmap call returned. */
-  unmappedAt?: number;
-  /** Step and user clock at which the map call began (the layer may hold its KVA from then). */
-  readonly mapBeganStep: number;
-  readonly mapBeganAt: number;
-  /** CPU the map call ran on. */
-  readonly cpu: number;
-  /** Step at which the map call returned. */
-  readonly mapEndStep: number;
-  /** User clock at which the (first) unmap call returned. */
-  unmapReturnedAt?: number;
-}
-
-/** A map call that returned NULL: the layer may have held KVA for it while it ran. */
-export interface FailedMap {
-  readonly op: number;
-  readonly kind: Handle['kind'];
-  readonly cpu: number;
-  readonly beganStep: number;
-  readonly endStep: number;
-}
 
 /**
  * A program asks for something outside the API (e.g. vm_map_ram of 0 pages): an error in

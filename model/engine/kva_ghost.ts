@@ -10,7 +10,20 @@
  * it). Areas are read through the variant's LayerView (state, not the allocator's logic).
  */
 import type { Context } from '../kernel/cpu';
-import type { World } from './world';
+import type { LayerView } from './world_types';
+
+/**
+ * What the ghost may ask of the world (the engine's World implements it): the step count
+ * and the variant's view of the layer. Narrow, so the World can own a ghost without the
+ * ghost's file naming the World back.
+ */
+export interface KvaGhostWorld {
+  readonly stepNo: number;
+  /** The runner's reading of this step's view, or null. */
+  readonly stepView: LayerView | null;
+  /** The API user, whose variant reads the layer when no step view is at hand. */
+  readonly user: { readonly variant: { view(w: KvaGhostWorld): LayerView } } | null;
+}
 
 /** An area seen during a call; `block` when a per-CPU vmap block owned it at that moment. */
 export interface SeenArea {
@@ -67,7 +80,7 @@ export class KvaGhost {
    */
   enabled = true;
 
-  constructor(private readonly w: World) {}
+  constructor(private readonly w: KvaGhostWorld) {}
 
   /** True while some KVA-allocating call is in flight. */
   get active(): boolean {
@@ -89,7 +102,7 @@ export class KvaGhost {
   }
 
   /** The variant's view: the runner's reading of this step's state when it has one. */
-  private view(): import('./variant').LayerView | undefined {
+  private view(): LayerView | undefined {
     return this.w.stepView ?? this.w.user?.variant.view(this.w);
   }
 

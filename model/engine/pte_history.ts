@@ -4,10 +4,22 @@
  * nothing to do, and which pages a context mapped without a flush_cache_vmap covering them.
  * Computed from PTE sets and flush calls, never from the callers' own start/end logic.
  */
-import type { K } from './exec';
-import type { Context } from '../kernel/cpu';
+import type { K } from '../kernel/k';
+import type { Context, Cpu } from '../kernel/cpu';
 import type { MmObserver } from '../kernel/mm';
-import type { World } from './world';
+
+/**
+ * What the history may ask of the world (the engine's World implements it): the step
+ * count, the CPUs and which one is stepping, and the present PTEs. Narrow, so the World
+ * can own the history without the history's file naming the World back.
+ */
+export interface PteHistoryWorld {
+  readonly stepNo: number;
+  readonly cpus: readonly Cpu[];
+  /** The CPU whose step is executing (-1 between steps). */
+  readonly current: number;
+  readonly mm: { readonly pte: ReadonlyMap<number, number> };
+}
 
 /** A flush_tlb_kernel_range call that could not change any TLB. */
 export interface RedundantFlush {
@@ -47,7 +59,7 @@ export class PteHistory implements MmObserver {
   readonly redundant: RedundantFlush[] = [];
   readonly cacheMisses: CacheFlushMiss[] = [];
 
-  constructor(private readonly w: World) {}
+  constructor(private readonly w: PteHistoryWorld) {}
 
   setPte(vpn: number): void {
     this.needs.add(vpn);

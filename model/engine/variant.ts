@@ -5,6 +5,10 @@
 import type { Gen } from '../exec/gen';
 import type { K } from './exec';
 import type { World } from './world';
+import type { LayerView } from './world_types';
+
+/** The view types, declared in world_types.ts (the World names them too); re-exported for the variants. */
+export type { AreaView, BlockView, LayerView } from './world_types';
 
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */
 export interface VmapApi {
@@ -17,53 +21,6 @@ export interface VmapApi {
   vm_map_ram(k: K, pages: (number | null)[], count: number, gfp: number): Gen<bigint>;
   vm_unmap_ram(k: K, addr: bigint, count: number): Gen;
   vm_unmap_aliases(k: K): Gen;
-}
-
-/** One vmap area (or, for vanilla, one vm_struct) as properties see it. */
-export interface AreaView {
-  readonly id: number;
-  readonly va_start: bigint;
-  readonly va_end: bigint;
-  /** VM_LAZY_FREE / VM_LAZY_FREEING / VM_VM_AREA as names. */
-  readonly flags: readonly string[];
-  /** The [vstart, vend) it was allocated from. */
-  readonly vstart: bigint;
-  readonly vend: bigint;
-  /** Lifecycle state name (vmap_area machine). */
-  readonly state: string;
-}
-
-/** One per-CPU vmap block as properties see it. */
-export interface BlockView {
-  readonly id: number;
-  readonly cpu: number;
-  readonly va_start: bigint;
-  readonly free: number;
-  readonly dirty: number;
-  readonly allocBits: number;
-  readonly dirtyBits: number;
-  readonly onFreeList: boolean;
-  readonly onDirtyList: boolean;
-  readonly state: string;
-}
-
-/** Read-only view of a variant's structures (no steps, no side effects). */
-export interface LayerView {
-  /** Areas in address order. */
-  areas(): AreaView[];
-  /** The view of one area object (a node the change notifications named); null if it is not an area. */
-  areaOf?(node: object): AreaView | null;
-  /** Problems with the tree and list shapes (empty when well formed). */
-  structureProblems(): string[];
-  blocks(): BlockView[];
-  /** `vmap_lazy_nr`, or null where the variant has none. */
-  lazyNr(): number | null;
-  /** Pages the lazily freed areas account for (VM_LAZY_FREE set, not yet being purged). */
-  lazyPages(): number;
-  /** Objects reachable from the layer's structures (kmemleak roots), by id. */
-  reachable(): Set<number>;
-  /** Derived constants for reports. */
-  constants(): Record<string, string | number>;
 }
 
 /** A variant: a faithful port of one version of the seed. */

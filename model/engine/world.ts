@@ -24,6 +24,7 @@ import { propertyOf, type Violation } from './violation';
 import { LifecycleCoverage } from '../lifecycles/coverage';
 import { ALL_LIFECYCLES } from '../lifecycles/index';
 import { TLB_ALIAS } from '../lifecycles/tlb_alias';
+import type { FailedMap, Handle, LayerView } from './world_types';
 
 /** Counters reported per workload. */
 export interface Metrics {
@@ -35,6 +36,24 @@ export interface Metrics {
 }
 
 export type { AllocFailure, SeenArea } from './kva_ghost';
+
+/**
+ * What the world and its readers (the KVA ghost, the properties) may ask of the run's API
+ * user. The harness (harness.ts) is the one implementation; naming only this keeps the
+ * World below the harness, which takes the World as an argument.
+ */
+export interface WorldUser {
+  /** The variant under test: its read-only view of the layer. */
+  readonly variant: { view(w: World): LayerView };
+  /** The mappings the user holds, by op id. */
+  readonly handles: ReadonlyMap<number, Handle>;
+  /** User clock at which each call began, by op id. */
+  readonly callBeganAt: ReadonlyMap<number, number>;
+  /** Map calls that returned NULL. */
+  readonly failedMaps: readonly FailedMap[];
+  /** Deliberate misuse ops run. */
+  readonly misuseOps: number;
+}
 
 /** How a run is set up. */
 export interface WorldOptions {
@@ -97,11 +116,11 @@ export class World implements KernelWorld {
    * The variant's view, read once, while the runner evaluates a step's checks and the KVA
    * ghost samples (model/engine/view_memo.ts); null whenever model code may run.
    */
-  stepView: import('./variant').LayerView | null = null;
+  stepView: LayerView | null = null;
   /** The variant's globals (its own type; the variant casts). */
   layer: unknown = null;
   /** The API user of this run (set by the runner). */
-  user: import('./harness').Harness | null = null;
+  user: WorldUser | null = null;
   readonly warnIsViolation: boolean;
 
   constructor(opts: WorldOptions) {

@@ -6,32 +6,10 @@
  * context, the model function stack and the C statement.
  */
 import type { Site } from '../exec/site';
-import type { K } from './k';
-import type { LockdepReport } from './lockdep_report';
+import type { K, Splat, SplatKind } from './k';
 
-/** What kind of kernel complaint. */
-export type SplatKind = 'BUG' | 'WARN' | 'Oops' | 'might_sleep' | 'deadlock' | 'livelock' | 'lockdep' | 'lifecycle' | 'invariant';
-
-/** A kernel complaint with where it happened. */
-export interface Splat {
-  readonly kind: SplatKind;
-  readonly message: string;
-  readonly cpu: number;
-  readonly context: string;
-  readonly frames: readonly string[];
-  readonly fn: string;
-  readonly stmt: string;
-  readonly step: number;
-  /**
-   * Raised inside a deliberate misuse op (captured here: a BUG unwinds the op, and with it
-   * the context's misuse mark, before the runner reports it).
-   */
-  readonly misuse?: boolean;
-  /** The contexts this one interrupted, innermost first, for the `<IRQ>`/`<TASK>` call trace. */
-  readonly below?: readonly { readonly ctx: string; readonly frames: readonly string[] }[];
-  /** A lockdep report's evidence, for the kernel-layout splat (reports/splat.ts). */
-  readonly lockdep?: LockdepReport;
-}
+/** The splat record, declared in k.ts (KernelWorld.report takes it); re-exported for the assertions' users. */
+export type { Splat, SplatKind } from './k';
 
 /** Thrown by BUG_ON and oopses; the runner catches it and ends the run. */
 export class KernelPanic extends Error {

@@ -1,13 +1,20 @@
 /**
- * Simulated CPUs and their execution contexts.
+ * Simulated CPUs, their execution contexts, and the lock instances they hold.
  *
  * Each CPU has a context stack (process, softirq, hardirq), an irqs-enabled flag, a
  * preempt count (CONFIG_PREEMPT semantics: spinlocks raise it, so might_sleep sees them),
  * softirq/hardirq nesting, an RCU read-side nesting count, the locks it holds with the irq
  * state at acquire, and its TLB.
+ *
+ * The lock instance (`spinlock_t`/`rwlock_t`) and the held-lock record are here rather than
+ * in spinlock.ts: a CPU lists its holdings and a holding names its CPU and context, so the
+ * four types name each other, and they name nothing above them. spinlock.ts (the lock
+ * operations, which take the kernel's K) re-exports Lock and Holding; k.ts, which names
+ * them too, imports them from here, so no import points back up.
  */
 import type { Gen } from '../exec/gen';
-import type { Holding, Lock } from './spinlock';
+import type { Site } from '../exec/site';
+import { objId } from './footprint';
 
 /** Where a context runs. */
 export type ContextKind = 'process' | 'softirq' | 'hardirq';
@@ -76,4 +83,37 @@ export class Cpu {
   inAtomic(): boolean {
     return this.preempt > 0 || this.inInterrupt();
   }
+}
+
+/** A lock instance; `cls` is its lockdep class (all vbq->lock instances share one). */
+export class Lock {
+  holder: Holding | null = null;
+  readonly readers: Holding[] = [];
+  /** Footprint id (construction order). */
+  readonly fid = objId();
+  constructor(
+    readonly name: string,
+    readonly cls: string,
+    readonly rw = false,
+  ) {}
+
+  /** Can `mode` be granted now? */
+  available(mode: 'r' | 'w'): boolean {
+    return this.holder === null && (mode === 'r' || this.readers.length === 0);
+  }
+}
+
+/** One held lock. */
+export interface Holding {
+  readonly lock: Lock;
+  readonly cpu: Cpu;
+  readonly ctx: Context;
+  readonly mode: 'r' | 'w';
+  /** The C primitive used: spin_lock, spin_lock_irqsave, write_lock, ... */
+  readonly how: string;
+  /** irqs enabled at the moment the lock was acquired. */
+  readonly irqsOn: boolean;
+  readonly site: Site;
+  readonly frames: readonly string[];
+  readonly step: number;
 }

@@ -9,7 +9,7 @@
  * other, so a reader in the irq cannot spin on a reader it interrupted).
  * Also here: the lock/unlock flavour pairs lockdep records for the audit.
  */
-import type { Holding } from './spinlock';
+import type { Holding } from './cpu';
 
 /** An irq state lockdep tracks. */
 export type IrqState = 'HARDIRQ' | 'SOFTIRQ';

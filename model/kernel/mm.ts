@@ -5,7 +5,7 @@
  * flush_cache_vmap's range (kept for the cache-flush property).
  */
 import type { Gen } from '../exec/gen';
-import type { K } from './k';
+import type { K, KernelMm, MmObserver } from './k';
 import type { Site } from '../exec/site';
 import { sites } from '../exec/site';
 import { ALIAS_EV, type AliasTracker } from '../lifecycles/alias';
@@ -15,6 +15,9 @@ import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';
 import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } from './irq';
 import { Lock, spin_lock, spin_unlock } from './spinlock';
 import { recorder } from './footprint';
+
+/** The PTE/TLB ghost hooks, declared in k.ts (KernelMm names them); re-exported for the observers. */
+export type { MmObserver } from './k';
 
 const S = sites('__pte_alloc_kernel', {
   alloc: 'new = pte_alloc_one_kernel(&init_mm, address)',
@@ -31,21 +34,8 @@ const F = sites('flush_tlb_kernel_range', {
   local: 'local_irq_disable(); func(info); local_irq_enable()',
 });
 
-/**
- * Ghost hooks on the PTE/TLB history (the world's PteHistory implements them, for oracles
- * that must not trust the callers' own ranges). They never change behaviour.
- */
-export interface MmObserver {
-  /** set_pte_at stored a translation for `vpn`. */
-  setPte(vpn: number): void;
-  /** flush_tlb_kernel_range was called for the pages [start, end) by `k`. */
-  flushRange(k: K, start: number, end: number): void;
-  /** flush_cache_vmap was called for the pages [start, end) by `k`. */
-  cacheFlush(k: K, start: number, end: number): void;
-}
-
 /** The MM state of one run. */
-export class Mm {
+export class Mm implements KernelMm {
   /** Present kernel PTEs: vpn -> pfn. */
   readonly pte = new Map<number, number>();
   /** PMD indices that have a PTE page (never freed by the vmap layer). */
@@ -146,7 +136,7 @@ export class Mm {
 }
 
 /** The PMD index covering `vpn`. */
-function pmdIndex(mm: Mm, vpn: number): number {
+function pmdIndex(mm: KernelMm, vpn: number): number {
   return Math.floor(vpn / mm.PTRS_PER_PTE);
 }
 
@@ -168,7 +158,7 @@ export function* pte_alloc_kernel(k: K, vpn: number): Gen<boolean> {
 }
 
 /** True when `vpn` starts a new PMD relative to `prevVpn` (C's pmd_addr_end loop boundary). */
-export function newPmd(mm: Mm, prevVpn: number | null, vpn: number): boolean {
+export function newPmd(mm: KernelMm, prevVpn: number | null, vpn: number): boolean {
   return prevVpn === null || pmdIndex(mm, prevVpn) !== pmdIndex(mm, vpn);
 }
 

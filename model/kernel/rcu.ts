@@ -7,7 +7,7 @@
  * run at the end of the step that made them ready (the earliest legal moment, which is the
  * most adversarial one for a reader that still holds a pointer).
  */
-import type { K } from './k';
+import type { K, KernelRcu } from './k';
 import type { Cpu } from './cpu';
 import { preempt_disable, preempt_enable } from './irq';
 import { FuncPtr, type ListHead } from './list';
@@ -42,7 +42,7 @@ export function rcu_read_unlock(k: K): void {
 }
 
 /** The grace-period machinery of one run. */
-export class Rcu {
+export class Rcu implements KernelRcu {
   readonly queue: RcuCallback[] = [];
   maybeReady = false;
   callbacksRun = 0;

@@ -7,7 +7,7 @@
  * checks might_sleep) and any allocation may fail when the run's fault plan says so.
  */
 import type { Gen } from '../exec/gen';
-import type { K } from './k';
+import type { K, KernelSlab } from './k';
 import type { Site } from '../exec/site';
 import { BUG } from './assert';
 import { might_sleep } from './irq';
@@ -53,7 +53,7 @@ export class FaultPlan {
 }
 
 /** Live kmalloc objects (kmemleak's view) and id allocation for one run. */
-export class Slab {
+export class Slab implements KernelSlab {
   private nextId = 1;
   readonly live = new Map<number, KObject>();
   allocated = 0;

@@ -9,43 +9,13 @@
 import type { Gen } from '../exec/gen';
 import type { K } from './k';
 import type { Site } from '../exec/site';
-import type { Context, Cpu } from './cpu';
+import type { Holding, Lock } from './cpu';
 import { BUG } from './assert';
-import { objId, recorder } from './footprint';
+import { recorder } from './footprint';
 import { local_irq_disable, local_irq_enable, local_irq_restore, local_irq_save, preempt_disable, preempt_enable } from './irq';
 
-/** A lock instance; `cls` is its lockdep class (all vbq->lock instances share one). */
-export class Lock {
-  holder: Holding | null = null;
-  readonly readers: Holding[] = [];
-  /** Footprint id (construction order). */
-  readonly fid = objId();
-  constructor(
-    readonly name: string,
-    readonly cls: string,
-    readonly rw = false,
-  ) {}
-
-  /** Can `mode` be granted now? */
-  available(mode: 'r' | 'w'): boolean {
-    return this.holder === null && (mode === 'r' || this.readers.length === 0);
-  }
-}
-
-/** One held lock. */
-export interface Holding {
-  readonly lock: Lock;
-  readonly cpu: Cpu;
-  readonly ctx: Context;
-  readonly mode: 'r' | 'w';
-  /** The C primitive used: spin_lock, spin_lock_irqsave, write_lock, ... */
-  readonly how: string;
-  /** irqs enabled at the moment the lock was acquired. */
-  readonly irqsOn: boolean;
-  readonly site: Site;
-  readonly frames: readonly string[];
-  readonly step: number;
-}
+/** The lock instance and held-lock record, declared in cpu.ts (CPUs list their holdings); re-exported. */
+export { Lock, type Holding } from './cpu';
 
 function* acquire(k: K, lock: Lock, mode: 'r' | 'w', how: string, site: Site): Gen {
   k.w.lockAcquiring(k, lock, mode, how, site);

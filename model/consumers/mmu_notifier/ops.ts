@@ -6,7 +6,7 @@
  */
 import type { Gen } from '../../exec/gen';
 import type { K } from '../../engine/exec';
-import type { ConsumerOp } from '../driver';
+import type { MnOp } from './types';
 import { mnOf } from './state';
 import { mmu_notifier_register } from './mmu_notifier';
 import { page_referenced_one, reclaim_page, user_fault, zap_page_range } from './primary';
@@ -14,17 +14,8 @@ import { __xip_file_write } from './filemap_xip';
 import { kvm_guest_access } from './kvm_fault';
 import { gru_access } from './gru_fault';
 
-/** One op; secondary accesses carry `after` = the register op's id. */
-export type MnOp = ConsumerOp &
-  (
-    | { readonly op: 'register' }
-    | { readonly op: 'saccess'; readonly vpn: number }
-    | { readonly op: 'fault'; readonly vpn: number }
-    | { readonly op: 'zap'; readonly vpn: number; readonly n: number }
-    | { readonly op: 'reclaim'; readonly vpn: number }
-    | { readonly op: 'young'; readonly vpn: number }
-    | { readonly op: 'xip_write'; readonly pgoff: number }
-  );
+/** The op type, declared in types.ts (below the fixes that name it); re-exported for the op's users. */
+export type { MnOp } from './types';
 
 /** C-like text of an op. */
 export function mnOpText(o: MnOp): string {

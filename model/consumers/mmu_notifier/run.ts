@@ -4,31 +4,13 @@
  */
 import { World } from '../../engine/world';
 import { X86_32 } from '../../config/layout';
-import { drive, opPrograms, type CChoice, type CChooser, type CEnding } from '../driver';
-import { mnExec, type MnOp } from './ops';
-import { initMn, type MnConfig, type MnState } from './state';
+import { drive, opPrograms, type CChooser } from '../driver';
+import { mnExec } from './ops';
+import { initMn, type MnConfig } from './state';
+import type { MnChecks, MnRun, MnScenario } from './types';
 
-/** An MMU-notifier scenario as data (replayable). */
-export interface MnScenario {
-  readonly programs: readonly (readonly MnOp[])[];
-  readonly schedule: readonly CChoice[];
-  /** Pgoffs of the XIP file whose blocks exist at the start (the rest are holes). */
-  readonly blocks: readonly number[];
-}
-
-/** The checks the properties module supplies. */
-export interface MnChecks {
-  readonly step?: readonly ((w: World) => void)[];
-  readonly final?: readonly ((w: World) => void)[];
-}
-
-/** The outcome of one run. */
-export interface MnRun {
-  readonly world: World;
-  readonly mn: MnState;
-  readonly ending: CEnding;
-  readonly executed: CChoice[];
-}
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
+export type { MnChecks, MnRun, MnScenario } from './types';
 
 /** Run `scn` with the secondary and filemap_xip versions of `cfg`. */
 export function runMn(scn: MnScenario, cfg: MnConfig, checks: MnChecks = {}, chooser?: CChooser, trace = false): MnRun {

@@ -19,43 +19,16 @@ import { LAYOUTS } from '../../config/layout';
 import { Lock } from '../../kernel/spinlock';
 import { Context } from '../../kernel/cpu';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
-import { alloc_vm_area, free_vm_area, lock_vm_area, unlock_vm_area, type VmArea, type VmAreaVersion } from './vm_area';
+import { drive, type CChooser } from '../driver';
+import { alloc_vm_area, free_vm_area, lock_vm_area, unlock_vm_area, type VmArea } from './vm_area';
 import { kernel_access, vmalloc_sync_all } from './fault';
 import { cache_reap, pgd_alloc, pgd_free } from './pgtable';
 import { pgdFixPoints } from './fixes/index';
-import { GEO, PmdPage, attachPgs, pgs, type PgMode, type PgdObserver, type PgdPage } from './state';
+import { GEO, PmdPage, attachPgs, pgs, type PgdPage } from './state';
+import type { PgdConfig, PgdOp, PgdRun, PgdScenario, PgdWatch } from './types';
 
-/** One op of a pgd_sync program; `h` names the op whose result it uses (-1: pid 1's mm). */
-export type PgdOp =
-  | { readonly id: number; readonly op: 'fork' }
-  | { readonly id: number; readonly op: 'exit'; readonly h: number }
-  | { readonly id: number; readonly op: 'switch_mm'; readonly h: number }
-  | { readonly id: number; readonly op: 'xen_area'; readonly pages: number }
-  | { readonly id: number; readonly op: 'xen_use'; readonly h: number }
-  | { readonly id: number; readonly op: 'free_vm_area'; readonly h: number }
-  | { readonly id: number; readonly op: 'vmalloc'; readonly pages: number }
-  | { readonly id: number; readonly op: 'vfree'; readonly h: number }
-  | { readonly id: number; readonly op: 'touch'; readonly h: number; readonly page: number }
-  | { readonly id: number; readonly op: 'vmalloc_sync_all' }
-  | { readonly id: number; readonly op: 'cache_reap' };
-
-/** A pgd_sync scenario: programs and schedule, as data. */
-export interface PgdScenario {
-  readonly programs: readonly (readonly PgdOp[])[];
-  readonly schedule: readonly CChoice[];
-}
-
-/** The switches of one run. */
-export interface PgdConfig {
-  readonly variant: string;
-  readonly mode: PgMode;
-  readonly PREEMPT: boolean;
-  readonly faultPath: 'i386' | 'objection';
-  readonly version: VmAreaVersion;
-  /** Consumer fixes applied (pgd_sync/fixes/: C2..C5), in id order. */
-  readonly fixes?: readonly string[];
-}
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
+export type { PgdConfig, PgdOp, PgdRun, PgdScenario, PgdWatch } from './types';
 
 const U = sites('xen driver', {
   wait: 'wait for the object another CPU is creating',
@@ -82,17 +55,6 @@ export function pgdOpText(o: PgdOp): string {
     default:
       return `#${o.id} ${o.op}(#${o.h})`;
   }
-}
-
-/** The outcome of one pgd_sync run. */
-export interface PgdRun extends DriveResult {
-  readonly world: World;
-}
-
-/** What the properties attach to a run: hooks and a check after every step. */
-export interface PgdWatch {
-  readonly observers: readonly PgdObserver[];
-  step?(): void;
 }
 
 /** Run one scenario; `watch` (the properties) is attached before any step. */

@@ -15,35 +15,15 @@ import { World } from '../../engine/world';
 import { LAYOUTS } from '../../config/layout';
 import { GFP_KERNEL } from '../../kernel/slab';
 import { variantByName } from '../../variants/registry';
-import { drive, type CChoice, type CChooser, type DriveResult } from '../driver';
+import { drive, type CChooser } from '../driver';
 import { touch } from '../../kernel/mm';
 import { xen_alloc_ptpage_fixed } from './fixes/C7_ptpage_unalias_before_pin';
 import { xen_pgd_pin_fixed } from './fixes/C8_pgd_pin_unalias_always';
-import { reuse_and_pin, type PinCaller, type PinObserver } from './pin';
+import { reuse_and_pin } from './pin';
+import type { XenConfig, XenOp, XenRun, XenScenario, XenWatch } from './types';
 
-/** One op of a xen_pin program. */
-export type XenOp =
-  | { readonly id: number; readonly op: 'map'; readonly kind: 'vmalloc' | 'vmap' | 'vm_map_ram'; readonly pages: number }
-  | { readonly id: number; readonly op: 'touch'; readonly h: number; readonly page: number }
-  | { readonly id: number; readonly op: 'unmap'; readonly h: number }
-  | { readonly id: number; readonly op: 'pin'; readonly h: number; readonly page: number; readonly highmem: boolean }
-  | { readonly id: number; readonly op: 'vm_unmap_aliases' };
-
-/** A xen_pin scenario, as data. */
-export interface XenScenario {
-  readonly programs: readonly (readonly XenOp[])[];
-  readonly schedule: readonly CChoice[];
-}
-
-/** The switches of one run. */
-export interface XenConfig {
-  readonly variant: string;
-  readonly caller: PinCaller;
-  /** Layout name (default 'tiny'). */
-  readonly layout?: string;
-  /** Record the world's trace (locks, TLB events, violations). */
-  readonly trace?: boolean;
-}
+/** The run's types, declared in types.ts (below the fixes that name them); re-exported for the run's users. */
+export type { XenConfig, XenOp, XenRun, XenScenario, XenWatch } from './types';
 
 /** Short text of an op. */
 export function xenOpText(o: XenOp): string {
@@ -73,17 +53,6 @@ interface Mapping {
   readonly addr: bigint;
   readonly pfns: readonly number[];
   state: 'live' | 'unmapping' | 'unmapped';
-}
-
-/** The outcome of one xen_pin run. */
-export interface XenRun extends DriveResult {
-  readonly world: World;
-}
-
-/** What the properties attach to a run. */
-export interface XenWatch {
-  readonly hv: PinObserver;
-  step?(): void;
 }
 
 /** Run one scenario. */

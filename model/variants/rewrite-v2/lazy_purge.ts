@@ -6,7 +6,7 @@
 import type { Gen } from '../../exec/gen';
 import type { K } from '../../engine/exec';
 import { kfn } from '../../exec/gen';
-import { sites, type Site } from '../../exec/site';
+import { sites } from '../../exec/site';
 import { BUG_ON } from '../../kernel/assert';
 import { atomic_add, atomic_read, atomic_sub } from '../../kernel/atomic';
 import { fls } from '../../kernel/bitops';
@@ -16,6 +16,10 @@ import { rcu_read_lock, rcu_read_unlock } from '../../kernel/rcu';
 import { spin_lock, spin_trylock, spin_unlock } from '../../kernel/spinlock';
 import { VA_EV } from '../../lifecycles/vmap_area';
 import { G, type Ref } from './state';
+import type { LazyFreeSites } from './types';
+
+/** The lazy-free sites, declared in types.ts (the fix-point table names them); re-exported. */
+export type { LazyFreeSites } from './types';
 import { VM_LAZY_FREE, VM_LAZY_FREEING, __find_vmap_area, __free_vmap_area, unmap_vmap_area, vaEvent, type VmapArea } from './vmap_area';
 
 /** lazy_max_pages: fls(num_online_cpus()) * (32MB / PAGE_SIZE) (the 32MB is a layout input). */
@@ -131,12 +135,6 @@ export const free_unmap_vmap_area = kfn('free_unmap_vmap_area', function* (k: K,
   // int vs unsigned long: a negative vmap_lazy_nr converts to a huge unsigned value.
   if (k.w.word.u(yield* atomic_read(k, g.vmap_lazy_nr, FU.read)) > g.fn.lazy_max_pages(k)) yield* g.fn.try_purge_vmap_area_lazy(k);
 });
-
-/** The sites of free_unmap_vmap_area's lazy-free statements (each copy of the function has its own). */
-export interface LazyFreeSites {
-  readonly flag: Site;
-  readonly add: Site;
-}
 
 /**
  * Fix point: free_unmap_vmap_area's first two statements, which publish `va` to the purge

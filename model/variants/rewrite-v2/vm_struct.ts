@@ -14,6 +14,7 @@ import { GFP_RECLAIM_MASK, KObject, kfree, kmalloc_node } from '../../kernel/sla
 import { write_lock, write_unlock } from '../../kernel/spinlock';
 import { G, type VaSlot } from './state';
 import { VM_VM_AREA, type VmapArea } from './vmap_area';
+import type { PageArrayShape, VmStructShape } from './types';
 
 /** vm_struct flags of include/linux/vmalloc.h (2.6.26). */
 export const VM_IOREMAP = 0x00000001n;
@@ -25,7 +26,7 @@ export const VM_MAP = 0x00000004n;
 export const VM_VPAGES = 0x00000010n;
 
 /** The pages array of a vmalloc area (kmalloc_node'd, or vmalloc'd when VM_VPAGES). */
-export class PageArray extends KObject {
+export class PageArray extends KObject implements PageArrayShape {
   constructor(
     id: number,
     readonly slots: (number | null)[],
@@ -35,7 +36,7 @@ export class PageArray extends KObject {
 }
 
 /** `struct vm_struct` */
-export class VmStruct extends KObject {
+export class VmStruct extends KObject implements VmStructShape {
   next: VmStruct | null = null;
   addr = 0n;
   size = 0n;

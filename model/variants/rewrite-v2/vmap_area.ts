@@ -19,7 +19,7 @@ import { Lifecycle } from '../../lifecycles/instance';
 import { VMAP_AREA, VA_EV } from '../../lifecycles/vmap_area';
 import { ENOMEM, EBUSY, G, type Errno } from './state';
 import { vunmap_page_range } from './page_range';
-import type { VmStruct } from './vm_struct';
+import type { VmapAreaShape, VmStructShape } from './types';
 
 /** `VM_LAZY_FREE` */
 export const VM_LAZY_FREE = 0x01n;
@@ -29,7 +29,7 @@ export const VM_LAZY_FREEING = 0x02n;
 export const VM_VM_AREA = 0x04n;
 
 /** `struct vmap_area`; it is its own rb_node (rb_entry is a cast). */
-export class VmapArea extends KObject implements RbNode {
+export class VmapArea extends KObject implements RbNode, VmapAreaShape {
   va_start = 0n;
   va_end = 0n;
   flags = 0n;
@@ -39,7 +39,7 @@ export class VmapArea extends KObject implements RbNode {
   rb_right: RbNode | null = null;
   readonly list = new ListHead(this, 'list');
   readonly purge_list = new ListHead(this, 'purge_list');
-  private_: VmStruct | null = null;
+  private_: VmStructShape | null = null;
   readonly rcu_head = new ListHead(this, 'rcu_head');
   readonly life: Lifecycle;
   /** Ghost: the [vstart, vend) this area was allocated from. */

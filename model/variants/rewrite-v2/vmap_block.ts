@@ -18,9 +18,10 @@ import { Lifecycle } from '../../lifecycles/instance';
 import { VMAP_BLOCK, VB_EV } from '../../lifecycles/vmap_block';
 import { ENOMEM, G, type Errno } from './state';
 import type { VmapArea } from './vmap_area';
+import type { VmapBlockQueueShape, VmapBlockShape } from './types';
 
 /** `struct vmap_block_queue` (one per CPU). */
-export class VmapBlockQueue {
+export class VmapBlockQueue implements VmapBlockQueueShape {
   readonly lock: Lock;
   readonly free: ListHead;
   readonly dirty: ListHead;
@@ -37,7 +38,7 @@ export class VmapBlockQueue {
  * rcu_head; }` shares storage: rcu_head.next is free_list.next and rcu_head.func is
  * free_list.prev, so `rcu_head` here IS the free_list object.
  */
-export class VmapBlock extends KObject {
+export class VmapBlock extends KObject implements VmapBlockShape {
   readonly lock: Lock;
   va!: VmapArea;
   vbq!: VmapBlockQueue;

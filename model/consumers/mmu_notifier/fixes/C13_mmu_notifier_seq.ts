@@ -19,7 +19,7 @@
  */
 import type { ConsumerFix } from '../../fix';
 import type { MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 
 /** C13: the counter-only rule of the seed. */
 export const C13: ConsumerFix<MnConfig, MnScenario> = {

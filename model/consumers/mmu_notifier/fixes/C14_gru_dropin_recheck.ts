@@ -33,7 +33,7 @@ import { sites } from '../../../exec/site';
 import type { ConsumerFix } from '../../fix';
 import { addFix } from '../../fix';
 import { mnOf, type MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 
 const S = sites('gru (C14)', {
   bump: 'atomic_inc(&gms->ms_range_seq)',

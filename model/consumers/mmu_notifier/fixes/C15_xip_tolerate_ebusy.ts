@@ -18,7 +18,7 @@
  */
 import { addFix, type ConsumerFix } from '../../fix';
 import { mnHas, type MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 
 /** C15: BUG_ON(err) after vm_insert_mixed. */
 export const C15: ConsumerFix<MnConfig, MnScenario> = {

@@ -44,7 +44,7 @@
  */
 import { addFix, type ConsumerFix } from '../../fix';
 import { mnHas, type MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 
 /** C16: the sparse page installed after the write's __xip_unmap walked the vmas. */
 export const C16: ConsumerFix<MnConfig, MnScenario> = {

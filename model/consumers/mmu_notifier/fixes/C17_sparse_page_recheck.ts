@@ -18,7 +18,7 @@
  */
 import type { ConsumerFix } from '../../fix';
 import type { MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 
 /** C17: xip_sparse_page without its re-check. */
 export const C17: ConsumerFix<MnConfig, MnScenario> = {

@@ -1,7 +1,7 @@
 /** The mmu_notifier consumer's findings with their experiments (one file each). */
 import type { ConsumerFix } from '../../fix';
 import type { MnConfig } from '../state';
-import type { MnScenario } from '../run';
+import type { MnScenario } from '../types';
 import { C13 } from './C13_mmu_notifier_seq';
 import { C14 } from './C14_gru_dropin_recheck';
 import { C15 } from './C15_xip_tolerate_ebusy';

@@ -20,7 +20,7 @@
  * this fix switches the version. The driver then calls the hypercall without the lock.
  */
 import type { ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 
 /** C1: lock_vm_area's faults with preemption disabled (the review's objection). */
 export const C1: ConsumerFix<PgdConfig, PgdScenario> = {

@@ -21,7 +21,7 @@ import type { Gen } from '../../../exec/gen';
 import type { K } from '../../../engine/exec';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 import { GEO, pgs, swapperHas, type PgdFixPoints, type PgdPage } from '../state';
 import { C as CT, pgd_list_add } from '../pgtable';
 

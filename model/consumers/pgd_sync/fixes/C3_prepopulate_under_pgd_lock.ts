@@ -47,7 +47,7 @@ import type { Gen } from '../../../exec/gen';
 import type { K } from '../../../engine/exec';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 import { allocAttempt, GFP_KERNEL } from '../../../kernel/slab';
 import { GEO, PmdPage, pgs, swapperHas, type PgdFixPoints, type PgdPage } from '../state';
 import { A, C as CT, P, kmem_cache_alloc_pgd, pgd_list_add, pmd_cache_alloc, pmd_cache_free, UNSHARED_PTRS_PER_PGD } from '../pgtable';

@@ -25,7 +25,7 @@ import type { Gen } from '../../../exec/gen';
 import type { K } from '../../../engine/exec';
 import { allocAttempt, GFP_KERNEL } from '../../../kernel/slab';
 import { addFix, type ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 import { PgdPage, pgs, type PgdFixPoints } from '../state';
 import { A, R, pgd_ctor, pgd_dtor, SHARED_KERNEL_PMD } from '../pgtable';
 

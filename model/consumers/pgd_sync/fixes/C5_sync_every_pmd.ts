@@ -34,7 +34,7 @@ import { sites } from '../../../exec/site';
 import { BUG_ON } from '../../../kernel/assert';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../../kernel/spinlock';
 import { addFix, type ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 import { GEO, pgs, type PgdFixPoints, type PgdPage } from '../state';
 import { vmalloc_sync_one } from '../fault';
 import { SHARED_KERNEL_PMD } from '../pgtable';

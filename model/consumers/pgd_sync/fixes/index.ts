@@ -3,7 +3,7 @@
  * installation of the fixed functions a run's config names at the model's fix points.
  */
 import type { ConsumerFix } from '../../fix';
-import type { PgdConfig, PgdScenario } from '../program';
+import type { PgdConfig, PgdScenario } from '../types';
 import type { PgdFixPoints } from '../state';
 import { pgd_alloc_seed, pgd_ctor_seed, pgd_free_seed } from '../pgtable';
 import { C1 } from './C1_vmalloc_sync_all';

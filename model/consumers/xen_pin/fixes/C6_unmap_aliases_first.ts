@@ -10,7 +10,7 @@
  * The fixed caller is pin.ts's 'unaliased'; the experiment switches the caller.
  */
 import type { ConsumerFix } from '../../fix';
-import type { XenConfig, XenScenario } from '../program';
+import type { XenConfig, XenScenario } from '../types';
 
 /** C6: a pin without vm_unmap_aliases() against the lazy-unmapping rewrite. */
 export const C6: ConsumerFix<XenConfig, XenScenario> = {

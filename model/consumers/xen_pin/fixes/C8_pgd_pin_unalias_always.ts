@@ -23,7 +23,7 @@ import type { K } from '../../../engine/exec';
 import { sites } from '../../../exec/site';
 import type { Variant } from '../../../engine/variant';
 import type { ConsumerFix } from '../../fix';
-import type { XenConfig, XenScenario } from '../program';
+import type { XenConfig, XenScenario } from '../types';
 import type { PinObserver } from '../pin';
 
 const P = sites('xen_pgd_pin (C8)', {

@@ -1,6 +1,6 @@
 /** The xen_pin consumer's findings with their experiments (one file each). */
 import type { ConsumerFix } from '../../fix';
-import type { XenConfig, XenScenario } from '../program';
+import type { XenConfig, XenScenario } from '../types';
 import { C6 } from './C6_unmap_aliases_first';
 import { C7 } from './C7_ptpage_unalias_before_pin';
 import { C8 } from './C8_pgd_pin_unalias_always';
