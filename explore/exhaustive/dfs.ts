@@ -83,6 +83,16 @@ class Nondeterminism extends Error {}
 const cpuNames: string[] = [];
 const cpuThread = (id: number): string => (cpuNames[id] ??= `cpu${id}`);
 const isCpu = (t: string): boolean => t.startsWith('cpu');
+/** The CPU of a CPU thread name, parsed once per name. */
+const cpuIds = new Map<string, number>();
+const cpuOf = (t: string): number => {
+  let id = cpuIds.get(t);
+  if (id === undefined) cpuIds.set(t, (id = Number(t.slice(3))));
+  return id;
+};
+/** One decision object per CPU (the scheduler only reads it). */
+const cpuDecisions: { readonly t: 'cpu'; readonly cpu: number }[] = [];
+const decideCpu = (cpu: number): { readonly t: 'cpu'; readonly cpu: number } => (cpuDecisions[cpu] ??= { t: 'cpu', cpu });
 const NO_EVENTS: ReadonlyMap<string, Choice> = new Map();
 const NO_SLEEP: ReadonlyMap<string, Footprint> = new Map();
 
@@ -134,7 +144,8 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
     let depth = 0;
     let irqRaised = false;
     let fillsUsed = 0;
-    let stepThread: { t: string; cpu: number } | null = null;
+    let stepThread: string | null = null;
+    let stepCpu = -1;
     const explorer: Explorer = {
       recorder: rec,
       decide(w: World, runnable: readonly Cpu[], lastCpu: number) {
@@ -168,7 +179,7 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
             if (parent.explored !== null) for (const [u, f] of parent.explored) if (u !== parent.chosen && !dependent(f, pfp)) s.set(u, f);
             if (s.size > 0) sleep = s;
           }
-          const last = parent === undefined ? -1 : isCpu(parent.chosen) ? Number(parent.chosen.slice(3)) : parent.last;
+          const last = parent === undefined ? -1 : isCpu(parent.chosen) ? cpuOf(parent.chosen) : parent.last;
           const preemptions = parent === undefined ? 0 : parent.preemptions + (isCpu(parent.chosen) && parent.lastEnabled && parent.chosen !== cpuThread(parent.last) ? 1 : 0);
           const lastEnabled = last >= 0 && enabled.includes(cpuThread(last));
           const draft: Node = { enabled, events, chosen: '', fp: null, backtrack: new Set(), done: new Set(), sleep, explored: null, last, lastEnabled, preemptions };
@@ -202,14 +213,15 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
           }
           return { t: 'event', ch: events.get(node.chosen)! };
         }
-        stepThread = { t: node.chosen, cpu: Number(node.chosen.slice(3)) };
-        return { t: 'cpu', cpu: stepThread.cpu };
+        stepThread = node.chosen;
+        stepCpu = cpuOf(stepThread);
+        return decideCpu(stepCpu);
       },
       beginStep() {
         rec.begin();
       },
       endStep() {
-        stack[depth - 1]!.fp = rec.end(stepThread!.t, stepThread!.cpu);
+        stack[depth - 1]!.fp = rec.end(stepThread!, stepCpu);
         stepThread = null;
       },
     };
