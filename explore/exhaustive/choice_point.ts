@@ -14,8 +14,8 @@ export interface ChoicePoint {
   readonly backtrack: Set<string>;
   readonly done: Set<string>;
   readonly sleep: ReadonlyMap<string, Footprint>;
-  /** Threads already explored from here, with the footprint of their transition. */
-  readonly explored: Map<string, Footprint>;
+  /** Threads already explored from here, with the footprint of their transition (null until the first backtrack: most points never get one). */
+  explored: Map<string, Footprint> | null;
   /** The CPU that ran last before this point (-1 at the start) and whether it could run here. */
   readonly last: number;
   readonly lastEnabled: boolean;

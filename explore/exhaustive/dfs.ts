@@ -79,8 +79,22 @@ export interface PassStats {
 class Pruned extends Error {}
 class Nondeterminism extends Error {}
 
-const cpuThread = (id: number): string => `cpu${id}`;
+/** Interned thread names of CPUs (decide runs once per step of every re-execution). */
+const cpuNames: string[] = [];
+const cpuThread = (id: number): string => (cpuNames[id] ??= `cpu${id}`);
 const isCpu = (t: string): boolean => t.startsWith('cpu');
+/** The CPU of a CPU thread name, parsed once per name. */
+const cpuIds = new Map<string, number>();
+const cpuOf = (t: string): number => {
+  let id = cpuIds.get(t);
+  if (id === undefined) cpuIds.set(t, (id = Number(t.slice(3))));
+  return id;
+};
+/** One decision object per CPU (the scheduler only reads it). */
+const cpuDecisions: { readonly t: 'cpu'; readonly cpu: number }[] = [];
+const decideCpu = (cpu: number): { readonly t: 'cpu'; readonly cpu: number } => (cpuDecisions[cpu] ??= { t: 'cpu', cpu });
+const NO_EVENTS: ReadonlyMap<string, Choice> = new Map();
+const NO_SLEEP: ReadonlyMap<string, Footprint> = new Map();
 
 /** May interrupt `line` be raised now (its CPU runs a context it can interrupt, irqs on)? */
 function irqEnabled(w: World, line: IrqLine): boolean {
@@ -130,34 +144,45 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
     let depth = 0;
     let irqRaised = false;
     let fillsUsed = 0;
-    let stepThread: { t: string; cpu: number } | null = null;
+    let stepThread: string | null = null;
+    let stepCpu = -1;
     const explorer: Explorer = {
       recorder: rec,
       decide(w: World, runnable: readonly Cpu[], lastCpu: number) {
-        const events = new Map<string, Choice>();
-        if (cfg.irq !== undefined && !irqRaised && irqEnabled(w, cfg.irq)) events.set('irq', { t: 'irq', cpu: cfg.irq.cpu, kind: cfg.irq.kind, op: cfg.irq.op });
-        if (fillsUsed < cfg.fills) {
-          for (let c = 0; c < cfg.cpus; c++) {
-            let pick = 0;
-            for (const vpn of w.mm.pte.keys()) events.set(`spec${c}:${vpn}`, { t: 'spec', cpu: c, pick: pick++ });
+        let events = NO_EVENTS;
+        const irqNow = cfg.irq !== undefined && !irqRaised && irqEnabled(w, cfg.irq);
+        if (irqNow || fillsUsed < cfg.fills) {
+          const ev = new Map<string, Choice>();
+          if (irqNow) ev.set('irq', { t: 'irq', cpu: cfg.irq!.cpu, kind: cfg.irq!.kind, op: cfg.irq!.op });
+          if (fillsUsed < cfg.fills) {
+            for (let c = 0; c < cfg.cpus; c++) {
+              let pick = 0;
+              for (const vpn of w.mm.pte.keys()) ev.set(`spec${c}:${vpn}`, { t: 'spec', cpu: c, pick: pick++ });
+            }
           }
+          events = ev;
         }
-        const enabled = [...runnable.map((c) => cpuThread(c.id)), ...events.keys()];
+        const enabled: string[] = [];
+        for (const c of runnable) enabled.push(cpuThread(c.id));
+        for (const t of events.keys()) enabled.push(t);
         let node: Node;
         if (depth < stack.length) {
           node = stack[depth]!;
           if (!enabled.includes(node.chosen) || enabled.length !== node.enabled.length) throw new Nondeterminism(`re-execution diverged at choice ${depth}: ${node.chosen} among [${node.enabled.join(' ')}] was [${enabled.join(' ')}]`);
         } else {
           const parent = stack[depth - 1];
-          const sleep = new Map<string, Footprint>();
-          if (parent !== undefined && cfg.reduction === 'dpor') {
+          let sleep = NO_SLEEP;
+          if (parent !== undefined && cfg.reduction === 'dpor' && (parent.sleep.size > 0 || parent.explored !== null)) {
             const pfp = parent.fp!;
-            for (const [u, f] of [...parent.sleep, ...parent.explored]) if (u !== parent.chosen && !dependent(f, pfp)) sleep.set(u, f);
+            const s = new Map<string, Footprint>();
+            for (const [u, f] of parent.sleep) if (u !== parent.chosen && !dependent(f, pfp)) s.set(u, f);
+            if (parent.explored !== null) for (const [u, f] of parent.explored) if (u !== parent.chosen && !dependent(f, pfp)) s.set(u, f);
+            if (s.size > 0) sleep = s;
           }
-          const last = parent === undefined ? -1 : isCpu(parent.chosen) ? Number(parent.chosen.slice(3)) : parent.last;
+          const last = parent === undefined ? -1 : isCpu(parent.chosen) ? cpuOf(parent.chosen) : parent.last;
           const preemptions = parent === undefined ? 0 : parent.preemptions + (isCpu(parent.chosen) && parent.lastEnabled && parent.chosen !== cpuThread(parent.last) ? 1 : 0);
           const lastEnabled = last >= 0 && enabled.includes(cpuThread(last));
-          const draft: Node = { enabled, events, chosen: '', fp: null, backtrack: new Set(), done: new Set(), sleep, explored: new Map(), last, lastEnabled, preemptions };
+          const draft: Node = { enabled, events, chosen: '', fp: null, backtrack: new Set(), done: new Set(), sleep, explored: null, last, lastEnabled, preemptions };
           const awake = enabled.filter((t) => !sleep.has(t));
           const ok = awake.filter((t) => allowed(draft, t));
           if (ok.length === 0) {
@@ -188,14 +213,15 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
           }
           return { t: 'event', ch: events.get(node.chosen)! };
         }
-        stepThread = { t: node.chosen, cpu: Number(node.chosen.slice(3)) };
-        return { t: 'cpu', cpu: stepThread.cpu };
+        stepThread = node.chosen;
+        stepCpu = cpuOf(stepThread);
+        return decideCpu(stepCpu);
       },
       beginStep() {
         rec.begin();
       },
       endStep() {
-        stack[depth - 1]!.fp = rec.end(stepThread!.t, stepThread!.cpu);
+        stack[depth - 1]!.fp = rec.end(stepThread!, stepCpu);
         stepThread = null;
       },
     };
@@ -234,7 +260,7 @@ export function explorePass(cfg: ExploreConfig, visit: (e: Execution) => void): 
         break;
       }
       if (next !== undefined) {
-        if (n.fp !== null) n.explored.set(n.chosen, n.fp);
+        if (n.fp !== null) (n.explored ??= new Map()).set(n.chosen, n.fp);
         n.chosen = next;
         n.done.add(next);
         n.fp = null;

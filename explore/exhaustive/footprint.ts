@@ -28,18 +28,28 @@ export function dependent(a: Footprint, b: Footprint): boolean {
   return false;
 }
 
-/** Collects one step's footprint from the kernel hooks; a step that is not a primitive is opaque. */
+const NONE: ReadonlySet<string> = new Set<string>();
+/** Interned `pending-irq:cpu<N>` keys: one string per CPU instead of one per step. */
+const pendingKeys: string[] = [];
+const pendingKey = (cpu: number): string => (pendingKeys[cpu] ??= `pending-irq:cpu${cpu}`);
+
+/**
+ * Collects one step's footprint from the kernel hooks; a step that is not a primitive is opaque.
+ * Sets are allocated on the first access recorded, and an opaque step's accesses are dropped
+ * (dependence and happens-before never look at them): most steps are plain statements, and
+ * the explorer records one footprint per step of every re-execution.
+ */
 export class StepRecorder implements FootprintRecorder {
-  private reads = new Set<string>();
-  private writes = new Set<string>();
+  private reads: Set<string> | null = null;
+  private writes: Set<string> | null = null;
   private why: string | null = null;
   private prim = false;
   private active = false;
 
   /** Start recording a step of `thread`. */
   begin(): void {
-    this.reads = new Set();
-    this.writes = new Set();
+    this.reads = null;
+    this.writes = null;
     this.why = null;
     this.prim = false;
     this.active = true;
@@ -48,9 +58,11 @@ export class StepRecorder implements FootprintRecorder {
   /** The footprint of the step just executed by `thread` (which reads its own pending interrupts). */
   end(thread: string, cpu: number): Footprint {
     this.active = false;
-    this.reads.add(`pending-irq:cpu${cpu}`);
     const opaque = this.why ?? (this.prim ? null : 'plain statement (untracked accesses)');
-    return { thread, reads: this.reads, writes: this.writes, opaque };
+    if (opaque !== null) return { thread, reads: NONE, writes: NONE, opaque };
+    const reads = this.reads ?? new Set<string>();
+    reads.add(pendingKey(cpu));
+    return { thread, reads, writes: this.writes ?? NONE, opaque };
   }
 
   /** Is a step being recorded? */
@@ -59,10 +71,10 @@ export class StepRecorder implements FootprintRecorder {
   }
 
   read(key: string): void {
-    if (this.active) this.reads.add(key);
+    if (this.active && this.why === null) (this.reads ??= new Set()).add(key);
   }
   write(key: string): void {
-    if (this.active) this.writes.add(key);
+    if (this.active && this.why === null) (this.writes ??= new Set()).add(key);
   }
   opaque(why: string): void {
     if (this.active && this.why === null) this.why = why;
@@ -74,5 +86,5 @@ export class StepRecorder implements FootprintRecorder {
 
 /** An opaque footprint (a step cut short by a panic or a bound). */
 export function opaqueFootprint(thread: string, why: string): Footprint {
-  return { thread, reads: new Set(), writes: new Set(), opaque: why };
+  return { thread, reads: NONE, writes: NONE, opaque: why };
 }

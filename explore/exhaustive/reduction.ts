@@ -27,6 +27,12 @@ class Bits {
   has(i: number): boolean {
     return (this.w[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
+  /** Set bits 0 .. i-1. */
+  fillBelow(i: number): void {
+    const full = i >>> 5;
+    this.w.fill(0xffffffff, 0, full);
+    if ((i & 31) !== 0) this.w[full]! |= (1 << (i & 31)) - 1;
+  }
   or(o: Bits): void {
     for (let k = 0; k < this.w.length; k++) this.w[k]! |= o.w[k]!;
   }
@@ -41,7 +47,7 @@ function happensBefore(fps: readonly Footprint[]): Bits[] {
     b.set(j);
     if (fps[j]!.opaque !== null) {
       // Dependent with everything: every earlier event happens before it.
-      for (let k = 0; k < j; k++) b.set(k);
+      b.fillBelow(j);
     } else {
       for (let k = j - 1; k >= 0; k--) {
         if (b.has(k) || !dependent(fps[k]!, fps[j]!)) continue;
@@ -85,7 +91,8 @@ export function addRaceBacktracks(stack: readonly ChoicePoint[], bounded: boolea
       if (!hb[j]!.has(i)) continue;
       const ei = fps[i]!;
       const immediate = !covered.has(i);
-      covered.or(hb[i]!);
+      // An event already covered brings nothing new: its predecessors are covered too (transitivity).
+      if (immediate) covered.or(hb[i]!);
       const last = ei.opaque !== null; // every earlier event is now covered
       if (!immediate || ei.thread === ej.thread || !dependent(ei, ej)) {
         if (last) break;
