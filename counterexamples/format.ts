@@ -55,6 +55,8 @@ const pages = z.int().min(1, 'at least 1 page').max(MAX_PAGES, `at most ${MAX_PA
 const irqsOff = z.boolean().optional();
 const op = z.discriminatedUnion('op', [
   z.strictObject({ id, op: z.literal(['vmalloc', 'vmap', 'vm_map_ram']), pages, irqsOff }),
+  // align = 1 << align_shift; the upper bound is the widest layout's (the run rejects s >= its BITS_PER_LONG).
+  z.strictObject({ id, op: z.literal('vmalloc_align'), pages, align_shift: z.int().min(0, 'align_shift >= 0').max(63, 'align_shift < 64 (1 << s must fit an unsigned long)'), irqsOff }),
   z.strictObject({ id, op: z.literal(['vfree', 'vunmap', 'vm_unmap_ram', 'unmap_again']), h: ref, irqsOff }),
   z.strictObject({ id, op: z.literal('touch'), h: ref, page: z.int().min(0).max(MAX_PAGES), irqsOff }),
   z.strictObject({ id, op: z.literal('vm_unmap_aliases'), irqsOff }),
@@ -120,7 +122,7 @@ function checkScenario(name: string, ce: CounterexampleFile): void {
     if (!('h' in o)) continue;
     const target = byId.get(o.h);
     if (target === undefined || !MAP_OPS.has(target.op) || o.h >= o.id) {
-      fail(`${name}: ${where}`, `handle #${o.h} is dangling: a handle must be the id of an earlier vmalloc/vmap/vm_map_ram op of this scenario${target ? ` (#${o.h} is ${target.op}${o.h >= o.id ? ', not earlier' : ''})` : ''}`);
+      fail(`${name}: ${where}`, `handle #${o.h} is dangling: a handle must be the id of an earlier vmalloc/vmalloc_align/vmap/vm_map_ram op of this scenario${target ? ` (#${o.h} is ${target.op}${o.h >= o.id ? ', not earlier' : ''})` : ''}`);
     }
   }
 }

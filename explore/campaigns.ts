@@ -7,7 +7,7 @@ import { LAYOUTS, type Layout } from '../model/config/layout';
 import { validateLayout } from '../model/config/validate';
 
 /** Operation kinds a program may contain. */
-export type OpKind = 'vmalloc' | 'vfree' | 'vmap' | 'vunmap' | 'vm_map_ram' | 'vm_unmap_ram' | 'touch' | 'vm_unmap_aliases' | 'unmap_again' | 'vm_unmap_ram_count';
+export type OpKind = 'vmalloc' | 'vmalloc_align' | 'vfree' | 'vmap' | 'vunmap' | 'vm_map_ram' | 'vm_unmap_ram' | 'touch' | 'vm_unmap_aliases' | 'unmap_again' | 'vm_unmap_ram_count';
 
 /** One campaign. */
 export interface Campaign {

@@ -5,6 +5,7 @@
  * the scenario.
  */
 import type { Choice, Op, Scenario } from '../model/engine/program';
+import { MAP_OPS } from '../model/engine/program';
 import type { Campaign, OpKind } from './campaigns';
 
 /** One raw op: which CPU, which kind (index into campaign kinds), pages, reference. */
@@ -28,13 +29,17 @@ const UNMAP_OF: Partial<Record<OpKind, OpKind>> = { vfree: 'vmalloc', vunmap: 'v
 /** Build the op for `kind`; references pick among earlier map ops, most recent first. */
 function makeOp(kind: OpKind, id: number, pages: number, ref: number, maps: readonly Op[]): Op | null {
   const want = UNMAP_OF[kind];
-  const pool = kind === 'touch' || kind === 'unmap_again' ? maps : maps.filter((m) => m.op === want);
+  // An aligned vmalloc's handle is a vmalloc's: vfree frees it.
+  const pool = kind === 'touch' || kind === 'unmap_again' ? maps : maps.filter((m) => (m.op === 'vmalloc_align' ? 'vmalloc' : m.op) === want);
   const target = pool.length > 0 ? pool[pool.length - 1 - (ref % pool.length)]!.id : null;
   switch (kind) {
     case 'vmalloc':
     case 'vmap':
     case 'vm_map_ram':
       return { id, op: kind, pages };
+    case 'vmalloc_align':
+      // align = 1 << (rnd % 23), as lib/test_vmalloc.c's random_size_align_alloc_test.
+      return { id, op: kind, pages, align_shift: ref % 23 };
     case 'vm_unmap_aliases':
       return { id, op: kind };
     case 'touch':
@@ -48,7 +53,7 @@ function makeOp(kind: OpKind, id: number, pages: number, ref: number, maps: read
 
 /** The map ops of a scenario's programs, in id order (what handles may refer to). */
 export function mapOps(s: Scenario): Op[] {
-  return s.programs.flat().filter((o) => o.op === 'vmalloc' || o.op === 'vmap' || o.op === 'vm_map_ram').sort((a, b) => a.id - b.id);
+  return s.programs.flat().filter((o) => MAP_OPS.has(o.op)).sort((a, b) => a.id - b.id);
 }
 
 /** An interrupt choice from raw numbers, referring to `maps`; null if it cannot be built. */
@@ -68,7 +73,7 @@ export function buildScenario(c: Campaign, ops: readonly RawOp[], sched: readonl
     const made = makeOp(kind, i + 1, 1 + (r.pages % c.maxPages), r.ref, maps);
     if (made === null) return;
     const op: Op = c.irqsOff?.includes(kind) ? { ...made, irqsOff: true } : made;
-    if (op.op === 'vmalloc' || op.op === 'vmap' || op.op === 'vm_map_ram') maps.push(op);
+    if (MAP_OPS.has(op.op)) maps.push(op);
     programs[r.cpu % c.cpus]!.push(op);
   });
   const schedule: Choice[] = [];

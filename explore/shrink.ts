@@ -21,9 +21,10 @@ function withSchedule(s: Scenario, schedule: Choice[]): Scenario {
   return { ...s, schedule };
 }
 
-/** Smaller variants of one op (fewer pages, lower page index). */
+/** Smaller variants of one op (fewer pages, smaller alignment, lower page index). */
 function smallerOps(op: Op): Op[] {
   if ('pages' in op && op.pages > 1) return [{ ...op, pages: 1 }, { ...op, pages: op.pages - 1 }];
+  if (op.op === 'vmalloc_align' && op.align_shift > 0) return [{ ...op, align_shift: 0 }, { ...op, align_shift: op.align_shift - 1 }];
   if (op.op === 'touch' && op.page > 0) return [{ ...op, page: 0 }];
   if (op.op === 'vm_unmap_ram_count' && op.count > 1) return [{ ...op, count: op.count - 1 }];
   return [];

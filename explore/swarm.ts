@@ -44,7 +44,7 @@ export interface SwarmConfig {
   readonly faults: number;
 }
 
-const MAP_KINDS = new Set<OpKind>(['vmalloc', 'vmap', 'vm_map_ram']);
+const MAP_KINDS = new Set<OpKind>(['vmalloc', 'vmalloc_align', 'vmap', 'vm_map_ram']);
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;

@@ -39,8 +39,8 @@ export interface ScenarioFile {
 
 const BIG_KEYS = new Set(['VMALLOC_START', 'VMALLOC_END', 'VMALLOC_SPACE', 'LAZY_BYTES_PER_LOG']);
 const NUM_KEYS = new Set(['BITS_PER_LONG', 'PAGE_SHIFT', 'NR_CPUS', 'PTRS_PER_PTE', 'VMAP_MAX_ALLOC', 'VMAP_BBMAP_BITS_MAX', 'IOREMAP_MAX_ORDER', 'num_physpages']);
-const MAPS = new Set(['vmalloc', 'vmap', 'vm_map_ram']);
-const CALLS = ['vmalloc', 'vmap', 'vm_map_ram', 'vfree', 'vunmap', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases', 'unmap_again', 'vm_unmap_ram_count'];
+const MAPS = new Set(['vmalloc', 'vmalloc_align', 'vmap', 'vm_map_ram']);
+const CALLS = ['vmalloc', 'vmalloc_align', 'vmap', 'vm_map_ram', 'vfree', 'vunmap', 'vm_unmap_ram', 'touch', 'vm_unmap_aliases', 'unmap_again', 'vm_unmap_ram_count'];
 
 /** First id of the interrupt op (above every program op, as handles refer to lower ids). */
 const IRQ_ID = 1000;
@@ -81,7 +81,15 @@ export function parseScenarioFile(text: string, path: string): ScenarioFile {
       return h;
     };
     let op: Op;
-    if (MAPS.has(fn)) op = { id, op: fn as 'vmalloc', pages: c.int('a page count', 1) };
+    if (fn === 'vmalloc_align') {
+      const pages = c.int('a page count', 1);
+      c.punct(',');
+      // align = 1 << SHIFT; the run rejects SHIFT >= the layout's BITS_PER_LONG.
+      const at = c.peek();
+      const shift = c.int('an alignment shift (align = 1 << SHIFT)');
+      if (shift > 63) c.fail('an alignment shift below 64 (align = 1 << SHIFT must fit an unsigned long)', at);
+      op = { id, op: 'vmalloc_align', pages, align_shift: shift };
+    } else if (MAPS.has(fn)) op = { id, op: fn as 'vmalloc', pages: c.int('a page count', 1) };
     else if (fn === 'vm_unmap_aliases') op = { id, op: 'vm_unmap_aliases' };
     else if (fn === 'touch') {
       const h = handle();
@@ -107,7 +115,7 @@ export function parseScenarioFile(text: string, path: string): ScenarioFile {
       op = { ...op, irqsOff: true };
     }
     if (name !== null) {
-      if (!MAPS.has(fn)) c.fail(`a map call (vmalloc, vmap, vm_map_ram) to assign '${name}'`, fnTok);
+      if (!MAPS.has(fn)) c.fail(`a map call (vmalloc, vmalloc_align, vmap, vm_map_ram) to assign '${name}'`, fnTok);
       if (handles.has(name)) c.fail(`a new handle name ('${name}' is already assigned)`, fnTok);
       handles.set(name, id);
     }

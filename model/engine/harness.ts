@@ -41,9 +41,12 @@ const isCount = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 0x
 /**
  * Reject an op outside the API. vm_map_ram/vm_unmap_ram take an `unsigned int count` of at
  * least one page (count 0 would make get_order(0) a huge order: no caller may pass it);
- * vmalloc/vmap sizes and touch offsets must be non-negative integers.
+ * vmalloc/vmap sizes and touch offsets must be non-negative integers. An aligned vmalloc's
+ * align is `1 << align_shift`, a power of two an `unsigned long` holds: 0 <= align_shift <
+ * BITS_PER_LONG (`1ul << 64` is undefined in C; no caller can ask for it). `bitsPerLong` is
+ * the run's layout's (without it only the lower bound is checked).
  */
-export function validateOp(op: Op): void {
+export function validateOp(op: Op, bitsPerLong?: number): void {
   const bad = (why: string): never => {
     throw new HarnessInputError(`harness input: ${opText(op)}: ${why}`);
   };
@@ -54,6 +57,12 @@ export function validateOp(op: Op): void {
     case 'vmalloc':
     case 'vmap':
       if (!Number.isInteger(op.pages) || op.pages < 0) bad(`${op.op} needs a non-negative whole number of pages, got ${op.pages}`);
+      break;
+    case 'vmalloc_align':
+      if (!Number.isInteger(op.pages) || op.pages < 0) bad(`vmalloc_align needs a non-negative whole number of pages, got ${op.pages}`);
+      if (!Number.isInteger(op.align_shift) || op.align_shift < 0 || (bitsPerLong !== undefined && op.align_shift >= bitsPerLong)) {
+        bad(`vmalloc_align needs an align of 1 << s with s in 0..${bitsPerLong === undefined ? 'BITS_PER_LONG' : bitsPerLong}-1 (a power of two an unsigned long holds), got s = ${op.align_shift}`);
+      }
       break;
     case 'vm_unmap_ram_count':
       if (!isCount(op.count)) bad(`vm_unmap_ram needs a count of 1..2^31-1 pages, got ${op.count}`);
@@ -120,7 +129,7 @@ export class Harness {
 
   /** Run one op in the current context, with the irq-balance check around it. */
   *runOp(k: K, op: Op): Gen {
-    validateOp(op);
+    validateOp(op, this.w.layout.BITS_PER_LONG);
     const w = this.w;
     const flags = op.irqsOff ? local_irq_save(k) : true;
     const irqsOnEntry = k.cpu.irqsEnabled;
@@ -157,6 +166,8 @@ export class Harness {
       case 'vmap':
       case 'vm_map_ram':
         return yield* this.map(k, op.id, op.op, op.pages, w.stepNo);
+      case 'vmalloc_align':
+        return yield* this.map(k, op.id, 'vmalloc', op.pages, w.stepNo, 1n << BigInt(op.align_shift));
       case 'vfree':
       case 'vunmap':
       case 'vm_unmap_ram': {
@@ -237,7 +248,8 @@ export class Harness {
     return 'misused';
   }
 
-  private *map(k: K, id: number, kind: Handle['kind'], pages: number, beganStep: number): Gen<string> {
+  /** A map call; `align` (a power of two) makes a vmalloc the aligned one (VmapApi.vmalloc_align). */
+  private *map(k: K, id: number, kind: Handle['kind'], pages: number, beganStep: number, align: bigint | null = null): Gen<string> {
     const beganAt = this.clock;
     const w = this.w;
     const api = this.variant.api;
@@ -248,7 +260,7 @@ export class Harness {
     let addr: bigint;
     w.kva.begin(k.ctx, id);
     try {
-      if (kind === 'vmalloc') addr = yield* api.vmalloc(k, size);
+      if (kind === 'vmalloc') addr = align === null ? yield* api.vmalloc(k, size) : yield* api.vmalloc_align(k, size, align);
       else if (kind === 'vmap') addr = yield* api.vmap(k, user, pages);
       else addr = yield* api.vm_map_ram(k, user, pages, k.cpu.inInterrupt() || !k.cpu.irqsEnabled ? GFP_ATOMIC : GFP_KERNEL);
     } finally {

@@ -12,6 +12,18 @@ export type Op = OpBody & { readonly irqsOff?: boolean };
 /** The operation proper. */
 export type OpBody =
   | { readonly id: number; readonly op: 'vmalloc'; readonly pages: number }
+  /**
+   * An aligned vmalloc: `pages` pages on a `1 << align_shift`-byte boundary (align_shift <
+   * BITS_PER_LONG, so the align is a power of two an `unsigned long` holds). The 2008 API has
+   * no such call; this is the kernel's later `__vmalloc_node(size, align, GFP_KERNEL |
+   * __GFP_HIGHMEM, PAGE_KERNEL, node, caller)` -> `__get_vm_area_node(size, align, VM_ALLOC,
+   * VMALLOC_START, VMALLOC_END, ...)` built on each variant's own 2008 code: the rewrites pass
+   * `align` to their alloc_vmap_area (seed 004, v2 lines ~3794-3841), vanilla to its vmlist
+   * first fit's `addr = ALIGN(start, align)` (seed 004 `-` side, lines ~1051-1086), where the
+   * 2008 __get_vm_area_node computes `align` itself (1, or VM_IOREMAP's 1ul << bit). A handle
+   * of kind 'vmalloc' (freed by vfree).
+   */
+  | { readonly id: number; readonly op: 'vmalloc_align'; readonly pages: number; readonly align_shift: number }
   | { readonly id: number; readonly op: 'vfree'; readonly h: number }
   | { readonly id: number; readonly op: 'vmap'; readonly pages: number }
   | { readonly id: number; readonly op: 'vunmap'; readonly h: number }
@@ -25,7 +37,7 @@ export type OpBody =
   | { readonly id: number; readonly op: 'vm_unmap_ram_count'; readonly h: number; readonly count: number };
 
 /** The op kinds that create a handle. */
-export const MAP_OPS = new Set(['vmalloc', 'vmap', 'vm_map_ram']);
+export const MAP_OPS = new Set(['vmalloc', 'vmalloc_align', 'vmap', 'vm_map_ram']);
 /** The op kinds that release a handle normally. */
 export const UNMAP_OPS = new Set(['vfree', 'vunmap', 'vm_unmap_ram']);
 /** Deliberate misuse ops (enabled only by misuse campaigns). */
@@ -56,6 +68,8 @@ function bodyText(o: Op): string {
     case 'vmap':
     case 'vm_map_ram':
       return `#${o.id} ${o.op}(${o.pages})`;
+    case 'vmalloc_align':
+      return `#${o.id} vmalloc_align(${o.pages}, 1<<${o.align_shift})`;
     case 'touch':
       return `#${o.id} touch(#${o.h}, ${o.page})`;
     case 'vm_unmap_aliases':

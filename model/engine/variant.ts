@@ -13,6 +13,12 @@ export type { AreaView, BlockView, LayerView } from './world_types';
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */
 export interface VmapApi {
   vmalloc(k: K, size: bigint): Gen<bigint>;
+  /**
+   * An aligned vmalloc (not in the 2008 API): later kernels' `__vmalloc_node(size, align,
+   * GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, caller)` on the variant's own allocator;
+   * `align` is a power of two. Freed by vfree.
+   */
+  vmalloc_align(k: K, size: bigint, align: bigint): Gen<bigint>;
   vfree(k: K, addr: bigint): Gen;
   /** `vmap(pages, count, VM_MAP, PAGE_KERNEL)` */
   vmap(k: K, pages: (number | null)[], count: number): Gen<bigint>;

@@ -172,6 +172,9 @@ export function makeDemoVariant(opts: DemoOptions = {}): Variant {
       *vmalloc(): Gen<bigint> {
         return 0n;
       },
+      *vmalloc_align(): Gen<bigint> {
+        return 0n;
+      },
       *vfree(): Gen {},
       *vmap(): Gen<bigint> {
         return 0n;

@@ -7,7 +7,7 @@ import type { World } from '../../engine/world';
 import type { Variant } from '../../engine/variant';
 import { Rw, rwConsts, VMAP_BBMAP_BITS, type RwFns } from './state';
 import { alloc_vmap_area, alloc_vmap_area_fail, alloc_vmap_area_first, alloc_vmap_area_overflow, free_vmap_area, alloc_vmap_area_hits, alloc_vmap_area_next, alloc_vmap_area_retry_addr } from './vmap_area';
-import { __get_vm_area_node, remove_vm_area_untag, static_va } from './vm_struct';
+import { __get_vm_area_node, __get_vm_area_node_align, remove_vm_area_untag, static_va } from './vm_struct';
 import { vmap_page_range, vmap_page_range_flush } from './page_range';
 import { __purge_vmap_area_lazy, __purge_vmap_area_lazy_free, find_vmap_area, free_unmap_vmap_area, free_unmap_vmap_area_lazy, lazy_max_pages, purge_vmap_area_lazy, try_purge_vmap_area_lazy } from './lazy_purge';
 import { VmapBlockQueue, free_vmap_block, free_vmap_block_del_free, new_vmap_block, vmap_block_rcu_head } from './vmap_block';
@@ -22,7 +22,7 @@ import {
   vm_unmap_ram,
   vm_unmap_ram_free_area,
 } from './vm_map_ram';
-import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
+import { vfree, vmalloc, vmalloc_align, vmap, vunmap } from './vmalloc';
 import { rewriteView } from './view';
 
 /** The v2 function table. */
@@ -42,6 +42,7 @@ export const rewriteV2Fns: RwFns = {
   vm_unmap_ram,
   vm_map_ram: vm_map_ram_v2,
   __get_vm_area_node,
+  __get_vm_area_node_align,
   __get_vm_area_node_va: static_va,
   vmap_page_range,
   vmap_page_range_flush,
@@ -84,6 +85,7 @@ export function rewriteVariant(name: string, description: string, fns: RwFns, ex
     },
     api: {
       vmalloc,
+      vmalloc_align,
       vfree,
       vmap,
       vunmap,

@@ -86,9 +86,27 @@ function staticVa(k: K, slot: VaSlot, site: Parameters<typeof oops>[1], what: st
  * shows it depends on whether gcc reloads the static — see docs/port-map.md).
  */
 export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
+  // unsigned long align = 1;
+  return yield* getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask);
+});
+
+/**
+ * The aligned entry point the 2008 seed lacks: later kernels' `__get_vm_area_node(size,
+ * align, flags, start, end, node, gfp_mask, caller)`, whose `align` is the caller's (VM_IOREMAP
+ * still overrides it). Built on this variant's own 2008 body (seed 004, v2 lines ~3794-3841:
+ * `unsigned long align = 1;` becomes the parameter; everything else, the static `va`
+ * included, is the 2008 code), so `align` reaches alloc_vmap_area(size, align, ...) and its
+ * `addr = ALIGN(vstart, align)` / `ALIGN(first->va_end + PAGE_SIZE, align)` /
+ * `BUG_ON(addr & (align-1))` as the C's. The same frame name: the C function is the same.
+ */
+export const __get_vm_area_node_align = kfn('__get_vm_area_node', function* (k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
+  return yield* getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask);
+});
+
+/** The body of both: `align` is 1 in the 2008 function, the caller's in the aligned one. */
+function* getVmAreaNode(k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
   const g = G(k);
   const { W, PAGE_SIZE, PAGE_SHIFT } = g.c;
-  let align = 1n;
   BUG_ON(k, in_interrupt(k), GA.bug, 'in_interrupt()');
   if (flags & VM_IOREMAP) {
     let bit = fls(Number(BigInt.asIntN(32, size))); // int bit = fls(size): fls takes an int
@@ -135,7 +153,7 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
   else pn.next = area;
   yield* write_unlock(k, g.vmlist_lock, GA.unlock);
   return area;
-});
+}
 
 /** The seed's storage for `va`: `static struct vmap_area *va;`, one slot for every CPU (F9). */
 export function static_va(k: K): VaSlot {

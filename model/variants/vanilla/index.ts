@@ -22,7 +22,7 @@ import type { AreaView, LayerView, Variant } from '../../engine/variant';
 import { PAGE_KERNEL } from './page_range';
 import { VM_FLAG_NAMES, VM_MAP, layer, newLayer } from './vm_struct';
 import type { VmStruct } from './struct';
-import { vfree, vmalloc, vmap, vunmap } from './vmalloc';
+import { vfree, vmalloc, vmalloc_align, vmap, vunmap } from './vmalloc';
 
 /** Entries of vmlist in list order, stopping at a cycle (no steps, no checks). */
 function vmlistEntries(w: World): VmStruct[] {
@@ -121,6 +121,7 @@ export const vanilla: Variant = {
   },
   api: {
     vmalloc: (k, size) => vmalloc(k, size),
+    vmalloc_align: (k, size, align) => vmalloc_align(k, size, align),
     vfree: (k, addr) => vfree(k, addr),
     vmap: (k, pages, count) => vmap(k, pages, count, VM_MAP, PAGE_KERNEL),
     vunmap: (k, addr) => vunmap(k, addr),

@@ -76,10 +76,29 @@ const G = sites('__get_vm_area_node', {
 export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
   k: K, size: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string,
 ): Gen<VmStruct | null> {
+  // unsigned long align = 1;
+  return yield* getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask, caller);
+});
+
+/**
+ * The aligned entry point 2.6.26 lacks: later kernels' `__get_vm_area_node(size, align,
+ * flags, start, end, node, gfp_mask, caller)` (the caller's `align`, VM_IOREMAP overriding
+ * it), on this variant's own first fit (seed 004, the `-` side of lines ~1051-1090:
+ * `unsigned long align = 1;` becomes the parameter; `addr = ALIGN(start, align)` and
+ * `addr = ALIGN(tmp->size + (unsigned long)tmp->addr, align)` are the 2008 code). The same
+ * frame name: the C function is the same.
+ */
+export const __get_vm_area_node_align = kfn('__get_vm_area_node', function* (
+  k: K, size: ulong, align: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string,
+): Gen<VmStruct | null> {
+  return yield* getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask, caller);
+});
+
+/** The body of both: `align` is 1 in the 2008 function, the caller's in the aligned one. */
+function* getVmAreaNode(k: K, size: ulong, align: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string): Gen<VmStruct | null> {
   const w = k.w.word;
   const L = k.w.layout;
   const l = layer(k.w);
-  let align = 1n;
 
   BUG_ON(k, in_interrupt(k), G.bug, 'in_interrupt()');
   if (flags & VM_IOREMAP) {
@@ -152,7 +171,7 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
   yield* kfree(k, area, G.out_kfree);
   // printk_ratelimit() "allocation failed: out of vmalloc space": a log line, not a WARN.
   return null;
-});
+}
 
 /** `__get_vm_area(size, flags, start, end)` */
 export const __get_vm_area = kfn('__get_vm_area', function* (k: K, size: ulong, flags: number, start: ulong, end: ulong): Gen<VmStruct | null> {

@@ -12,7 +12,7 @@ import { in_interrupt } from '../../kernel/irq';
 import { GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO, allocAttempt, kfree, kmalloc_node } from '../../kernel/slab';
 import type { ulong } from '../../kernel/word';
 import { PAGE_KERNEL, map_vm_area, type PagesCursor, type PgProt } from './page_range';
-import { PAGE_SIZE, VM_ALLOC, VM_VPAGES, __get_vm_area_node, get_vm_area_caller, remove_vm_area } from './vm_struct';
+import { PAGE_SIZE, VM_ALLOC, VM_VPAGES, __get_vm_area_node, __get_vm_area_node_align, get_vm_area_caller, remove_vm_area } from './vm_struct';
 import { PageArray, area_read, type VmStruct } from './struct';
 
 /** Read `area->pages[i]` (a NULL or freed array is an oops). */
@@ -189,6 +189,27 @@ const __vmalloc_node: (k: K, size: ulong, gfp_mask: number, prot: PgProt, node: 
     return yield* __vmalloc_area_node(k, area, gfp_mask, prot, node, caller);
   },
 );
+
+/**
+ * `__vmalloc_node(size, align, gfp_mask, prot, node, caller)` of later kernels: the 2008 body
+ * above with `align` passed to __get_vm_area_node (see __get_vm_area_node_align).
+ */
+const __vmalloc_node_align: (k: K, size: ulong, align: ulong, gfp_mask: number, prot: PgProt, node: number, caller: string) => Gen<ulong> = kfn(
+  '__vmalloc_node',
+  function* (k: K, size: ulong, align: ulong, gfp_mask: number, prot: PgProt, node: number, caller: string): Gen<ulong> {
+    const L = k.w.layout;
+    size = k.w.word.ALIGN(size, PAGE_SIZE(k.w)); // PAGE_ALIGN(size)
+    if (size === 0n || size >> BigInt(L.PAGE_SHIFT) > BigInt(L.num_physpages)) return 0n;
+    const area = yield* __get_vm_area_node_align(k, size, align, VM_ALLOC, L.VMALLOC_START, L.VMALLOC_END, node, gfp_mask, caller);
+    if (area === null) return 0n;
+    return yield* __vmalloc_area_node(k, area, gfp_mask, prot, node, caller);
+  },
+);
+
+/** An aligned vmalloc (not in 2.6.26): `__vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, caller)`. */
+export const vmalloc_align = kfn('vmalloc', function* (k: K, size: ulong, align: ulong): Gen<ulong> {
+  return yield* __vmalloc_node_align(k, size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, 'vmalloc');
+});
 
 /** `vmalloc(size)`: `__vmalloc_node(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, caller)`. */
 export const vmalloc = kfn('vmalloc', function* (k: K, size: ulong): Gen<ulong> {
