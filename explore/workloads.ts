@@ -9,6 +9,9 @@
  *  - "Write one byte" is a `touch` of page 0 (a TLB fill through the live mapping).
  *  - vm_map_ram_test maps the same page array every loop; the harness gives each
  *    vm_map_ram fresh pages. The vmap layer never looks at which pages it maps.
+ *  - The aligned tests (fix_align, random_size_align, align_shift) call `__vmalloc_node(size,
+ *    align, ...)`, which 2008 lacks: they use the model's vmalloc_align op, later kernels'
+ *    aligned __get_vm_area_node on each variant's own 2008 allocator (model/engine/program.ts).
  *  - Sizes are scaled down (the kernel's defaults are 1,000,000 loops, 15,000 busy areas,
  *    lazy_max_pages() junk areas); every divisor is a named constant below.
  */
@@ -48,6 +51,20 @@ export interface WorkloadParams {
   readonly nrPages: number;
   /** The layout's VMAP_MAX_ALLOC (BITS_PER_LONG): the largest vm_map_ram served by a vmap block. */
   readonly vmapMaxAlloc: number;
+  /** The layout's BITS_PER_LONG: align_shift_alloc_test's loop bound. */
+  readonly bitsPerLong: number;
+  /** THREAD_ALIGN (= THREAD_SIZE on x86) in bytes, for fix_align_alloc_test: see threadSize(). */
+  readonly threadAlign: number;
+}
+
+/**
+ * x86's THREAD_SIZE for a layout (THREAD_ALIGN defaults to it): 8 KiB on 32-bit (2008 and 2019
+ * alike, without CONFIG_4KSTACKS), 16 KiB on 64-bit — the x86-64 stack of the 2019 kernel the
+ * test was written for (x86-64 was 8 KiB, THREAD_ORDER 1, until 3.15 in 2014; with the 2008
+ * value fix_align would ask for the 16 KiB alignment it asks for on x86-32).
+ */
+export function threadSize(layout: Layout): number {
+  return layout.BITS_PER_LONG === 64 ? 16 * 1024 : 8 * 1024;
 }
 
 /** Emits one CPU's ops with globally unique, increasing ids (handles point backwards). */
@@ -67,6 +84,13 @@ export class ProgramBuilder {
   /** `vmalloc(pages * PAGE_SIZE)`; returns the handle. */
   vmalloc(pages: number): number {
     return this.push({ id: this.ids.next++, op: 'vmalloc', pages });
+  }
+  /**
+   * `__vmalloc_node(pages * PAGE_SIZE, 1 << alignShift, GFP_KERNEL | __GFP_ZERO, ...)`: the
+   * model's vmalloc_align op (returns the handle; vfree frees it).
+   */
+  vmalloc_align(pages: number, alignShift: number): number {
+    return this.push({ id: this.ids.next++, op: 'vmalloc_align', pages, align_shift: alignShift });
   }
   /** `vfree(h)` */
   vfree(h: number): void {
@@ -138,8 +162,12 @@ export const RANDOM_MAP_WINDOW = 16;
 /** Upper bound of the stress prefix; after it the runner's fallback (serial) policy runs. */
 export const MAX_PREFIX = 40_000;
 
-const NO_ALIGN =
-  'not expressible in the 2008 API through the model\'s ops: 2008 vmalloc takes no alignment (only __get_vm_area_node / alloc_vmap_area have `align`) and no model op carries one';
+/**
+ * The aligned tests' path. 2008 vmalloc takes no alignment; the model's vmalloc_align op is
+ * later kernels' __vmalloc_node(size, align, ...) on each variant's own 2008 code.
+ */
+const ALIGN_ENTRY =
+  'vmalloc_align -> __vmalloc_node(size, align) -> __get_vm_area_node(size, align, VM_ALLOC, VMALLOC_START, VMALLOC_END) -> rewrites: alloc_vmap_area(size + guard page, align, ...); vanilla: the vmlist first fit from ALIGN(start, align); vfree -> __vunmap';
 
 /** The test cases, in run_test_mask order. */
 export const WORKLOADS: readonly Workload[] = [
@@ -212,9 +240,47 @@ export const WORKLOADS: readonly Workload[] = [
       for (let i = 0; i < p.loops; i++) b.allocTouchFree(1 + Math.floor(b.rng() * 100));
     },
   },
-  { name: 'fix_align_alloc_test', mask: 16, kernel: '5 pages aligned to 2 * THREAD_ALIGN, zeroed, vfree', entry: '-', defaultLoops: 0, body: null, why: NO_ALIGN },
-  { name: 'random_size_align_alloc_test', mask: 32, kernel: 'align 1 << (rnd % 23), (rnd % 10 + 1) pages, then free', entry: '-', defaultLoops: 0, body: null, why: NO_ALIGN },
-  { name: 'align_shift_alloc_test', mask: 64, kernel: 'one page with align 1 << i for i < BITS_PER_LONG (large i fail as expected)', entry: '-', defaultLoops: 0, body: null, why: NO_ALIGN },
+  {
+    name: 'fix_align_alloc_test',
+    mask: 16,
+    kernel: '__vmalloc_node(5 pages, THREAD_ALIGN << 1, GFP_KERNEL | __GFP_ZERO), vfree',
+    entry: ALIGN_ENTRY + ' (THREAD_ALIGN = THREAD_SIZE: 8 KiB on 32-bit layouts, 16 KiB on x86-64; a touch stands for __GFP_ZERO)',
+    defaultLoops: 1000,
+    body: (b, p) => {
+      const shift = Math.log2(2 * p.threadAlign);
+      for (let i = 0; i < p.loops; i++) {
+        const h = b.vmalloc_align(5, shift);
+        b.touch(h);
+        b.vfree(h);
+      }
+    },
+  },
+  {
+    name: 'random_size_align_alloc_test',
+    mask: 32,
+    kernel: 'rnd: align = 1 << (rnd % 23), size = (rnd % 10 + 1) pages; __vmalloc_node(size, align), vfree',
+    entry: ALIGN_ENTRY + ' (one 32-bit rnd per loop from a seedrandom stream per CPU, both formulas on it as the C does)',
+    defaultLoops: 400,
+    body: (b, p) => {
+      for (let i = 0; i < p.loops; i++) {
+        const rnd = Math.floor(b.rng() * 2 ** 32); // get_random_bytes(&rnd, sizeof(rnd)), rnd an unsigned int
+        const h = b.vmalloc_align((rnd % 10) + 1, rnd % 23);
+        b.vfree(h);
+      }
+    },
+  },
+  {
+    name: 'align_shift_alloc_test',
+    mask: 64,
+    kernel: 'for i < BITS_PER_LONG: __vmalloc_node(PAGE_SIZE, 1ul << i), vfree (large i fail: an expected failure, not a bug)',
+    entry: ALIGN_ENTRY + ' (the C test ignores test_loop_count: loops repeats the sweep; it stops at its first NULL, the model runs every i and frees what succeeded)',
+    defaultLoops: 1,
+    body: (b, p) => {
+      for (let l = 0; l < p.loops; l++) {
+        for (let i = 0; i < p.bitsPerLong; i++) b.vfree(b.vmalloc_align(1, i));
+      }
+    },
+  },
   {
     name: 'vm_map_ram_test',
     mask: 1024,
@@ -290,6 +356,8 @@ export function generate(wl: Workload, opts: WorkloadOptions): Generated {
     busyDivisor: opts.busyDivisor ?? BUSY_DIVISOR,
     nrPages: opts.nrPages ?? 1,
     vmapMaxAlloc: opts.layout.VMAP_MAX_ALLOC,
+    bitsPerLong: opts.layout.BITS_PER_LONG,
+    threadAlign: threadSize(opts.layout),
   };
   const ids = { next: 1 };
   const builders = Array.from({ length: p.cpus }, (_, c) => new ProgramBuilder(ids, seedrandom(`${seed}/${wl.name}/cpu${c}`)));
