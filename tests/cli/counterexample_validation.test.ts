@@ -25,9 +25,27 @@ describe('counterexample validation', () => {
     ['a dangling handle', withScenario({ programs: [[{ id: 1, op: 'vmalloc', pages: 1 }, { id: 2, op: 'vfree', h: 9 }]] }), /programs\[0\]\[1\]: handle #9 is dangling/],
     ['a handle to a later op', withScenario({ programs: [[{ id: 2, op: 'vfree', h: 3 }, { id: 3, op: 'vmalloc', pages: 1 }]] }), /handle #3 is dangling.*not earlier/],
     ['a duplicate op id', withScenario({ programs: [[{ id: 1, op: 'vmalloc', pages: 1 }, { id: 1, op: 'vmalloc', pages: 2 }]] }), /op id 1 is used twice/],
+    ['an aligned vmalloc with align_shift 64', withScenario({ programs: [[{ id: 1, op: 'vmalloc_align', pages: 1, align_shift: 64 }]] }), /programs\[0\]\[0\]\.align_shift: align_shift < 64/],
+    ['an aligned vmalloc without align_shift', withScenario({ programs: [[{ id: 1, op: 'vmalloc_align', pages: 1 }]] }), /programs\[0\]\[0\]\.align_shift/],
+    ['a vmalloc with an align_shift', withScenario({ programs: [[{ id: 1, op: 'vmalloc', pages: 1, align_shift: 3 }]] }), /programs\[0\]\[0\]/],
   ])('rejects %s', (_what, text, msg) => {
     expect(() => parseCounterexample(text, 'f.json')).toThrow(CounterexampleError);
     expect(() => parseCounterexample(text, 'f.json')).toThrow(msg);
+  });
+});
+
+describe('a counterexample with an aligned vmalloc', () => {
+  const aligned = withScenario({
+    programs: [[{ id: 1, op: 'vmalloc_align', pages: 5, align_shift: 14 }, { id: 2, op: 'touch', h: 1, page: 0 }, { id: 3, op: 'vfree', h: 1 }]],
+    schedule: [],
+  });
+  it('parses, its handle usable by touch and vfree', () => {
+    const ce = parseCounterexample(aligned, 'a.json');
+    expect(ce.scenario.programs[0]![0]).toEqual({ id: 1, op: 'vmalloc_align', pages: 5, align_shift: 14 });
+  });
+  it('replays (the rewrite-v2 F2 flush bug is on the aligned path too)', () => {
+    const r = replayFile(parseCounterexample(aligned, 'a.json'), 'a.json', {});
+    expect(r.reproduced).toBe(true);
   });
 });
 

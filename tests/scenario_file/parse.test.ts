@@ -71,7 +71,19 @@ expect never no_bug on rewrite-v2-fixed, rewrite-v2+F3
     expect(f.expectations[0]!.on).toEqual(['rewrite-v2-fixed', 'rewrite-v2+F3']);
   });
 
+  it('parses an aligned vmalloc: pages and the alignment shift, a handle vfree and touch use', () => {
+    const f = parseScenarioFile('variant vanilla\nlayout x86-32\ncpus 1\nP0: a = vmalloc_align(5, 14); touch(a, 4); vfree(a)\n', 'z.vmc');
+    expect(f.programs[0]).toEqual([
+      { id: 1, op: 'vmalloc_align', pages: 5, align_shift: 14 },
+      { id: 2, op: 'touch', h: 1, page: 4 },
+      { id: 3, op: 'vfree', h: 1 },
+    ]);
+  });
+
   it.each([
+    ['variant rewrite-v2\nlayout tiny\ncpus 1\nP0: vmalloc_align(1, 64)\n', 4, 22, 'an alignment shift below 64'],
+    ['variant rewrite-v2\nlayout tiny\ncpus 1\nP0: vmalloc_align(1)\n', 4, 20, "','"],
+    ['variant rewrite-v2\nlayout tiny\ncpus 1\nP0: vmalloc_align(0, 3)\n', 4, 19, 'a page count'],
     ['variant rewrite-v2\nlayout tiny\ncpus 2\nP0: a = vmalloc(2; vfree(a)\n', 4, 18, "')'"],
     ['variant rewrite-v2\nlayout tiny\ncpus 2\nP0: vfree(z)\n', 4, 11, 'a handle assigned earlier'],
     ['variant rewrite-v2\nlayout tiny\ncpus 2\nP0: vmalloc(0)\n', 4, 13, 'a page count'],
