@@ -15,6 +15,7 @@ import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';
 import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } from './irq';
 import { Lock, spin_lock, spin_unlock } from './spinlock';
 import { recorder } from './footprint';
+import { WatchedMap } from './watched_map';
 
 const S = sites('__pte_alloc_kernel', {
   alloc: 'new = pte_alloc_one_kernel(&init_mm, address)',
@@ -46,8 +47,8 @@ export interface MmObserver {
 
 /** The MM state of one run. */
 export class Mm {
-  /** Present kernel PTEs: vpn -> pfn. */
-  readonly pte = new Map<number, number>();
+  /** Present kernel PTEs: vpn -> pfn (writes observed: model/kernel/watched_map.ts). */
+  readonly pte = new WatchedMap<number, number>();
   /** PMD indices that have a PTE page (never freed by the vmap layer). */
   readonly ptePages = new Set<number>();
   /** `init_mm.page_table_lock` */
