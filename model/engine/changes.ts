@@ -7,6 +7,8 @@
  * what the oracle should conclude.
  */
 import type { Handle } from './harness';
+import type { RbNode } from '../kernel/rbtree';
+import type { ListHead } from '../kernel/list';
 
 /** Receives area membership changes: `node` (the variant's vmap_area or vm_struct) linked or unlinked. */
 export type AreaListener = (node: object, linked: boolean) => void;
@@ -17,11 +19,19 @@ export type TranslationListener = (vpn: number) => void;
 /** Receives a user handle that was created or claimed by an unmap. */
 export type HandleListener = (h: Handle) => void;
 
+/** Receives an rbtree node about to be written (model/kernel/rbtree.ts rbWatch.touch). */
+export type TreeWriteListener = (node: RbNode) => void;
+
+/** Receives a list_head whose next/prev are about to be written (model/kernel/list.ts listWatch). */
+export type ListWriteListener = (l: ListHead) => void;
+
 /** The change notifications of one world. */
 export class ChangeLog {
   private readonly areaListeners: AreaListener[] = [];
   private readonly translationListeners: TranslationListener[] = [];
   private readonly handleListeners: HandleListener[] = [];
+  private readonly treeListeners: TreeWriteListener[] = [];
+  private readonly listListeners: ListWriteListener[] = [];
 
   /**
    * `attachTranslations` points the PTE and TLB maps' write hooks at the given sink; it runs
@@ -58,5 +68,25 @@ export class ChangeLog {
   /** The harness created handle `h`, or an unmap claimed it. */
   handle(h: Handle): void {
     for (const l of this.handleListeners) l(h);
+  }
+
+  /** Follow rbtree node writes from now on. */
+  onTreeWrite(l: TreeWriteListener): void {
+    this.treeListeners.push(l);
+  }
+
+  /** An rbtree node is about to be written. */
+  treeWrite(n: RbNode): void {
+    for (const l of this.treeListeners) l(n);
+  }
+
+  /** Follow list_head writes from now on. */
+  onListWrite(l: ListWriteListener): void {
+    this.listListeners.push(l);
+  }
+
+  /** A list_head's slots are about to be written. */
+  listWrite(h: ListHead): void {
+    for (const l of this.listListeners) l(h);
   }
 }

@@ -5,6 +5,8 @@
 import type { Gen } from '../exec/gen';
 import type { K } from './exec';
 import type { World } from './world';
+import type { RbNode, RbRoot } from '../kernel/rbtree';
+import type { ListHead } from '../kernel/list';
 
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */
 export interface VmapApi {
@@ -47,6 +49,18 @@ export interface BlockView {
   readonly state: string;
 }
 
+/** Where a variant keeps its rbtree of areas and the address-sorted list that must be it in order. */
+export interface TreeStructure {
+  readonly root: RbRoot;
+  readonly head: ListHead;
+  /** A tree node's sort key (va_start). */
+  key(n: RbNode): bigint;
+  /** A tree node's entry on the list. */
+  list(n: RbNode): ListHead;
+  /** The tree node whose list entry `l` is; null when `l` is no area's list entry. */
+  nodeOf(l: ListHead): RbNode | null;
+}
+
 /** Read-only view of a variant's structures (no steps, no side effects). */
 export interface LayerView {
   /** Areas in address order. */
@@ -55,6 +69,8 @@ export interface LayerView {
   areaOf?(node: object): AreaView | null;
   /** Problems with the tree and list shapes (empty when well formed). */
   structureProblems(): string[];
+  /** The tree and list structureProblems judges, named for the oracle's incremental check; absent without a tree. */
+  treeStructure?(): TreeStructure | null;
   blocks(): BlockView[];
   /** `vmap_lazy_nr`, or null where the variant has none. */
   lazyNr(): number | null;

@@ -17,6 +17,7 @@ export function memoView(view: LayerView): LayerView {
     reachable: () => (reach ??= view.reachable()),
     areaOf: view.areaOf?.bind(view),
     structureProblems: () => view.structureProblems(),
+    treeStructure: view.treeStructure?.bind(view),
     lazyNr: () => view.lazyNr(),
     lazyPages: () => view.lazyPages(),
     constants: () => view.constants(),

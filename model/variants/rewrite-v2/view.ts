@@ -43,6 +43,13 @@ export function rewriteView(w: World): LayerView {
       return treeAreas(g).map(areaView);
     },
     areaOf: (node) => ('va_start' in node && 'rb_parent' in node ? areaView(node as VmapArea) : null),
+    treeStructure: () => ({
+      root: g.vmap_area_root,
+      head: g.vmap_area_list,
+      key: (n) => (n as VmapArea).va_start,
+      list: (n) => (n as VmapArea).list,
+      nodeOf: (l) => (l.owner instanceof Object && 'rb_parent' in l.owner && (l.owner as unknown as VmapArea).list === l ? (l.owner as unknown as VmapArea) : null),
+    }),
     structureProblems(): string[] {
       const problems = rbCheck<VmapArea>(g.vmap_area_root, (a, b) => (a.va_start < b.va_start ? -1 : a.va_start > b.va_start ? 1 : 0));
       const inOrder = treeAreas(g).map((va) => va.list);
