@@ -6,7 +6,7 @@
  * properties/incremental_mappings.ts); the notifications say only WHICH object changed, never
  * what the oracle should conclude.
  */
-import type { Handle } from './harness';
+import type { Handle } from './world_types';
 import type { RbNode } from '../kernel/rbtree';
 import type { ListHead } from '../kernel/list';
 
