@@ -279,7 +279,9 @@ export class Harness {
     const vpn = w.mm.vpn(addr);
     const mapped = kind === 'vmalloc' ? Array.from({ length: pages }, (_, i) => w.mm.pte.get(vpn + i) ?? -1) : user;
     life.send(MH_EV.MAP_DONE);
-    this.handles.set(id, { id, kind, addr, count: pages, pages: mapped, life, claimed: false, mapBeganStep: beganStep, mapBeganAt: beganAt, cpu: k.cpu.id, mapEndStep: w.stepNo });
+    const h: Handle = { id, kind, addr, count: pages, pages: mapped, life, claimed: false, mapBeganStep: beganStep, mapBeganAt: beganAt, cpu: k.cpu.id, mapEndStep: w.stepNo };
+    this.handles.set(id, h);
+    w.changes.handle(h);
     return w.word.hex(addr);
   }
 
@@ -291,6 +293,7 @@ export class Harness {
     // the user's side (the layer's own release ghosts also cover its internal unmaps).
     if (!again) for (let i = 0, v0 = this.w.mm.vpn(h.addr); i < h.count; i++) this.w.mm.alias.release(v0 + i, this.w.stepNo);
     h.life.send(again ? MH_EV.UNMAP_AGAIN : MH_EV.UNMAP_BEGIN);
+    this.w.changes.handle(h);
     k.ctx.misuse = misuse;
     try {
       if (h.kind === 'vmalloc') yield* api.vfree(k, h.addr);

@@ -16,6 +16,7 @@ import { Scheduler, type Chooser, type Explorer } from './scheduler';
 import { resetObjIds, setRecorder } from '../kernel/footprint';
 import { memoView } from './view_memo';
 import { rbWatch } from '../kernel/rbtree';
+import { listWatch } from '../kernel/list';
 import { canDeliver, ownLock, reportDeadlock, waitOver } from './waits';
 
 /** A predicate run by the engine; it reports through `w.reportGlobal`. */
@@ -83,13 +84,19 @@ export function run(scn: Scenario, opts: RunOptions): RunResult {
 /** runWith with the rbtree's ghost observer pointed at this run's world (restored after: runs may nest). */
 function runWatched(scn: Scenario, opts: RunOptions): RunResult {
   const prev = rbWatch.on;
+  const prevTouch = rbWatch.touch;
+  const prevList = listWatch.on;
   try {
     return runWith(scn, { ...opts, setup: (w) => {
       rbWatch.on = (n, linked) => w.changes.area(n, linked);
+      rbWatch.touch = (n) => w.changes.treeWrite(n);
+      listWatch.on = (l) => w.changes.listWrite(l);
       opts.setup?.(w);
     } });
   } finally {
     rbWatch.on = prev;
+    rbWatch.touch = prevTouch;
+    listWatch.on = prevList;
   }
 }
 

@@ -8,15 +8,17 @@
  * state, and under tsx (esbuild keepNames) every closure costs an Object.defineProperty of
  * its name, which the exhaustive explorer's profile showed as several percent of its time.
  */
-import type { AreaView, BlockView, LayerView } from './variant';
+import type { AreaView, BlockView, LayerView, TreeStructure } from './variant';
 
 class MemoView implements LayerView {
   private a: AreaView[] | undefined;
   private b: BlockView[] | undefined;
   private r: Set<number> | undefined;
   readonly areaOf: ((node: object) => AreaView | null) | undefined;
+  readonly treeStructure: (() => TreeStructure | null) | undefined;
   constructor(private readonly view: LayerView) {
     this.areaOf = view.areaOf === undefined ? undefined : (node: object) => view.areaOf!(node);
+    this.treeStructure = view.treeStructure === undefined ? undefined : () => view.treeStructure!();
   }
   areas(): AreaView[] {
     return (this.a ??= this.view.areas());

@@ -9,6 +9,8 @@
  * file that names it back. Types only: this file has no run-time content.
  */
 import type { Lifecycle } from '../lifecycles/instance';
+import type { RbNode, RbRoot } from '../kernel/rbtree';
+import type { ListHead } from '../kernel/list';
 
 /** One vmap area (or, for vanilla, one vm_struct) as properties see it. */
 export interface AreaView {
@@ -38,6 +40,18 @@ export interface BlockView {
   readonly state: string;
 }
 
+/** Where a variant keeps its rbtree of areas and the address-sorted list that must be it in order. */
+export interface TreeStructure {
+  readonly root: RbRoot;
+  readonly head: ListHead;
+  /** A tree node's sort key (va_start). */
+  key(n: RbNode): bigint;
+  /** A tree node's entry on the list. */
+  list(n: RbNode): ListHead;
+  /** The tree node whose list entry `l` is; null when `l` is no area's list entry. */
+  nodeOf(l: ListHead): RbNode | null;
+}
+
 /** Read-only view of a variant's structures (no steps, no side effects). */
 export interface LayerView {
   /** Areas in address order. */
@@ -46,6 +60,8 @@ export interface LayerView {
   areaOf?(node: object): AreaView | null;
   /** Problems with the tree and list shapes (empty when well formed). */
   structureProblems(): string[];
+  /** The tree and list structureProblems judges, named for the oracle's incremental check; absent without a tree. */
+  treeStructure?(): TreeStructure | null;
   blocks(): BlockView[];
   /** `vmap_lazy_nr`, or null where the variant has none. */
   lazyNr(): number | null;

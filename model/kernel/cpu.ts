@@ -15,6 +15,7 @@
 import type { Gen } from '../exec/gen';
 import type { Site } from '../exec/site';
 import { objId } from './footprint';
+import { WatchedMap } from './watched_map';
 
 /** Where a context runs. */
 export type ContextKind = 'process' | 'softirq' | 'hardirq';
@@ -59,8 +60,8 @@ export class Cpu {
   /** Count of read-side sections left (RCU grace-period bookkeeping). */
   rcuExits = 0;
   readonly held: Holding[] = [];
-  /** This CPU's TLB: virtual page number -> pfn. */
-  readonly tlb = new Map<number, number>();
+  /** This CPU's TLB: virtual page number -> pfn (writes observed: model/kernel/watched_map.ts). */
+  readonly tlb = new WatchedMap<number, number>();
   /** TLB-flush IPIs not yet taken because irqs are off; `acks` is the sender's wait set. */
   readonly pendingFlush: { readonly start: number; readonly end: number; readonly acks: Set<Cpu> }[] = [];
   /** Interrupts raised but not yet delivered. */

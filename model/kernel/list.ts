@@ -66,8 +66,21 @@ export function deref(k: K, site: Site, l: Link, what: string): ListHead {
   oops(k, site, `BUG: unable to handle kernel paging request at ${linkText(l)} via ${what}`);
 }
 
+/**
+ * Ghost observer of list writes (set by the engine for the run in progress): `on(l)` before
+ * `l.next` or `l.prev` is stored. Never changes behaviour; the incremental tree check
+ * (properties/incremental_tree.ts) re-verifies only the entries written.
+ */
+export const listWatch: { on: ((l: ListHead) => void) | null } = { on: null };
+
+/** Ghost: tell the observer the slots of `l` are about to be written. */
+export function listWritten(l: Link): void {
+  if (listWatch.on !== null && l instanceof ListHead) listWatch.on(l);
+}
+
 /** `INIT_LIST_HEAD(h)` */
 export function INIT_LIST_HEAD(h: ListHead): void {
+  listWritten(h);
   h.next = h;
   h.prev = h;
 }
@@ -81,6 +94,9 @@ function __list_add(k: K, site: Site, n: ListHead, prev: ListHead, next: ListHea
   if (recorder !== null) for (const x of [n, prev, next]) recorder.write(`list#${x.fid}`);
   const nx = deref(k, site, next, 'list_add next');
   const pv = deref(k, site, prev, 'list_add prev');
+  listWritten(n);
+  listWritten(nx);
+  listWritten(pv);
   nx.prev = n;
   n.next = nx;
   n.prev = pv;
@@ -104,6 +120,9 @@ function __list_del(k: K, site: Site, e: ListHead): void {
   }
   const prev = deref(k, site, e.prev, `${linkText(e)}.prev`);
   const next = deref(k, site, e.next, `${linkText(e)}.next`);
+  listWritten(e);
+  listWritten(prev);
+  listWritten(next);
   next.prev = prev;
   prev.next = next;
 }

@@ -15,6 +15,7 @@ import { allocAttempt, __GFP_REPEAT, GFP_KERNEL } from './slab';
 import { local_irq_disable, local_irq_enable, preempt_disable, preempt_enable } from './irq';
 import { Lock, spin_lock, spin_unlock } from './spinlock';
 import { recorder } from './footprint';
+import { WatchedMap } from './watched_map';
 
 /** The PTE/TLB ghost hooks, declared in k.ts (KernelMm names them); re-exported for the observers. */
 export type { MmObserver } from './k';
@@ -36,8 +37,8 @@ const F = sites('flush_tlb_kernel_range', {
 
 /** The MM state of one run. */
 export class Mm implements KernelMm {
-  /** Present kernel PTEs: vpn -> pfn. */
-  readonly pte = new Map<number, number>();
+  /** Present kernel PTEs: vpn -> pfn (writes observed: model/kernel/watched_map.ts). */
+  readonly pte = new WatchedMap<number, number>();
   /** PMD indices that have a PTE page (never freed by the vmap layer). */
   readonly ptePages = new Set<number>();
   /** `init_mm.page_table_lock` */

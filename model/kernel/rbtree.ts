@@ -24,7 +24,20 @@ export type RbLink =
  * linked (after rb_insert_color) or is being erased. Never changes behaviour; the oracles'
  * own indexes (properties/incremental.ts) follow it instead of re-walking the tree.
  */
-export const rbWatch: { on: ((node: RbNode, linked: boolean) => void) | null } = { on: null };
+export const rbWatch: {
+  on: ((node: RbNode, linked: boolean) => void) | null;
+  /**
+   * A node's rb fields (or the root slot pointing at it) are about to be written: called
+   * before the store, so the observer can note the node's neighbours before and after it
+   * (the incremental tree check, properties/incremental_tree.ts, re-verifies only those).
+   */
+  touch: ((node: RbNode) => void) | null;
+} = { on: null, touch: null };
+
+/** Ghost: tell the observer `n` is about to be written. */
+function touch(n: RbNode | null): void {
+  if (n !== null && rbWatch.touch !== null) rbWatch.touch(n);
+}
 
 /** A fresh node, already RB_CLEAR_NODE'd (unlinked, parent points to itself). */
 export function rbNode(): RbNode {
@@ -48,7 +61,7 @@ export function RB_EMPTY_ROOT(root: RbRoot): boolean { return root.rb_node === n
 /** `RB_EMPTY_NODE(node)`: 2.6.26 marks an unlinked node by making it its own parent. */
 export function RB_EMPTY_NODE(node: RbNode): boolean { return node.rb_parent === node; }
 /** `RB_CLEAR_NODE(node)`: `rb_set_parent(node, node)`; colour and children are untouched. */
-export function RB_CLEAR_NODE(node: RbNode): void { node.rb_parent = node; }
+export function RB_CLEAR_NODE(node: RbNode): void { touch(node); node.rb_parent = node; }
 /** The link `&root->rb_node`. */
 export function rbRootLink(root: RbRoot): RbLink { return { side: 'root', root, parent: null }; }
 /** The link `&parent->rb_left` or `&parent->rb_right`. */
@@ -62,6 +75,8 @@ export function rbLinkGet(link: RbLink): RbNode | null {
 /** `rb_link_node(node, parent, rb_link)`: node becomes red (`rb_parent_color = parent`) and
  *  childless, then `*rb_link = node`. As in C, `parent` is not checked against `link`. */
 export function rb_link_node(node: RbNode, parent: RbNode | null, link: RbLink): void {
+  touch(node);
+  touch(link.side === 'root' ? link.root.rb_node : link.parent);
   node.rb_parent = parent;
   node.rb_color = RB_RED;
   node.rb_left = node.rb_right = null;
@@ -73,6 +88,7 @@ export function rb_link_node(node: RbNode, parent: RbNode | null, link: RbLink):
 function __rb_rotate_left(node: RbNode, root: RbRoot): void {
   const right = node.rb_right!;
   const parent = node.rb_parent;
+  touch(node); touch(right); touch(right.rb_left); touch(parent);
   if ((node.rb_right = right.rb_left)) right.rb_left!.rb_parent = node;
   right.rb_left = node;
   right.rb_parent = parent;
@@ -86,6 +102,7 @@ function __rb_rotate_left(node: RbNode, root: RbRoot): void {
 function __rb_rotate_right(node: RbNode, root: RbRoot): void {
   const left = node.rb_left!;
   const parent = node.rb_parent;
+  touch(node); touch(left); touch(left.rb_right); touch(parent);
   if ((node.rb_left = left.rb_right)) left.rb_right!.rb_parent = node;
   left.rb_right = node;
   left.rb_parent = parent;
@@ -114,6 +131,7 @@ function rbInsertColor(node: RbNode, root: RbRoot): void {
     if (parent === gparent.rb_left) {
       const uncle = gparent.rb_right;
       if (uncle && rb_is_red(uncle)) {
+        touch(uncle); touch(parent); touch(gparent);
         uncle.rb_color = parent.rb_color = RB_BLACK;
         gparent.rb_color = RB_RED;
         node = gparent; continue;
@@ -122,11 +140,13 @@ function rbInsertColor(node: RbNode, root: RbRoot): void {
         __rb_rotate_left(parent, root);
         [parent, node] = [node, parent];
       }
+      touch(parent); touch(gparent);
       parent.rb_color = RB_BLACK; gparent.rb_color = RB_RED;
       __rb_rotate_right(gparent, root);
     } else {
       const uncle = gparent.rb_left;
       if (uncle && rb_is_red(uncle)) {
+        touch(uncle); touch(parent); touch(gparent);
         uncle.rb_color = parent.rb_color = RB_BLACK;
         gparent.rb_color = RB_RED;
         node = gparent; continue;
@@ -135,10 +155,12 @@ function rbInsertColor(node: RbNode, root: RbRoot): void {
         __rb_rotate_right(parent, root);
         [parent, node] = [node, parent];
       }
+      touch(parent); touch(gparent);
       parent.rb_color = RB_BLACK; gparent.rb_color = RB_RED;
       __rb_rotate_left(gparent, root);
     }
   }
+  touch(root.rb_node);
   root.rb_node!.rb_color = RB_BLACK;
 }
 
@@ -150,22 +172,26 @@ function __rb_erase_color(node: RbNode | null, parent: RbNode | null, root: RbRo
     if (p.rb_left === node) {
       other = p.rb_right!;
       if (rb_is_red(other)) {
+        touch(other); touch(p);
         other.rb_color = RB_BLACK; p.rb_color = RB_RED;
         __rb_rotate_left(p, root);
         other = p.rb_right!;
       }
       if ((!other.rb_left || rb_is_black(other.rb_left)) &&
           (!other.rb_right || rb_is_black(other.rb_right))) {
+        touch(other);
         other.rb_color = RB_RED;
         node = p; parent = node.rb_parent;
       } else {
         if (!other.rb_right || rb_is_black(other.rb_right)) {
           const o_left = other.rb_left;
+          touch(o_left); touch(other);
           if (o_left) o_left.rb_color = RB_BLACK;
           other.rb_color = RB_RED;
           __rb_rotate_right(other, root);
           other = p.rb_right!;
         }
+        touch(other); touch(p); touch(other.rb_right);
         other.rb_color = p.rb_color; p.rb_color = RB_BLACK;
         if (other.rb_right) other.rb_right.rb_color = RB_BLACK;
         __rb_rotate_left(p, root);
@@ -174,22 +200,26 @@ function __rb_erase_color(node: RbNode | null, parent: RbNode | null, root: RbRo
     } else {
       other = p.rb_left!;
       if (rb_is_red(other)) {
+        touch(other); touch(p);
         other.rb_color = RB_BLACK; p.rb_color = RB_RED;
         __rb_rotate_right(p, root);
         other = p.rb_left!;
       }
       if ((!other.rb_left || rb_is_black(other.rb_left)) &&
           (!other.rb_right || rb_is_black(other.rb_right))) {
+        touch(other);
         other.rb_color = RB_RED;
         node = p; parent = node.rb_parent;
       } else {
         if (!other.rb_left || rb_is_black(other.rb_left)) {
           const o_right = other.rb_right;
+          touch(o_right); touch(other);
           if (o_right) o_right.rb_color = RB_BLACK;
           other.rb_color = RB_RED;
           __rb_rotate_left(other, root);
           other = p.rb_left!;
         }
+        touch(other); touch(p); touch(other.rb_left);
         other.rb_color = p.rb_color; p.rb_color = RB_BLACK;
         if (other.rb_left) other.rb_left.rb_color = RB_BLACK;
         __rb_rotate_right(p, root);
@@ -197,6 +227,7 @@ function __rb_erase_color(node: RbNode | null, parent: RbNode | null, root: RbRo
       }
     }
   }
+  touch(node);
   if (node) node.rb_color = RB_BLACK;
 }
 
@@ -215,6 +246,7 @@ export function rb_erase(node: RbNode, root: RbRoot): void {
     child = node.rb_right;
     parent = node.rb_parent!;
     color = node.rb_color;
+    touch(old); touch(node); touch(child); touch(parent); touch(old.rb_parent); touch(old.rb_left); touch(old.rb_right);
     if (child) child.rb_parent = parent;
     // Successor is old's right child: it keeps its own right subtree, and rebalancing starts at it.
     if (parent === old) { parent.rb_right = child; parent = node; } else parent.rb_left = child;
@@ -234,6 +266,7 @@ export function rb_erase(node: RbNode, root: RbRoot): void {
   }
   parent = node.rb_parent;
   color = node.rb_color;
+  touch(node); touch(child); touch(parent);
   if (child) child.rb_parent = parent;
   if (parent) {
     if (parent.rb_left === node) parent.rb_left = child;

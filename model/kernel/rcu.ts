@@ -10,7 +10,7 @@
 import type { K, KernelRcu } from './k';
 import type { Cpu } from './cpu';
 import { preempt_disable, preempt_enable } from './irq';
-import { FuncPtr, type ListHead } from './list';
+import { FuncPtr, listWritten, type ListHead } from './list';
 import { recorder } from './footprint';
 
 /** A queued call_rcu callback. */
@@ -58,9 +58,11 @@ export class Rcu implements KernelRcu {
    */
   call_rcu(k: K, head: ListHead, func: string, label: string, run: () => void): void {
   if (recorder !== null) recorder.opaque('call_rcu');
+    listWritten(head);
     head.prev = new FuncPtr(func);
     head.next = null;
     const tail = this.tails.get(k.cpu.id);
+    listWritten(tail ?? null);
     if (tail !== undefined) tail.next = head;
     this.tails.set(k.cpu.id, head);
     const waits: [Cpu, number][] = [];

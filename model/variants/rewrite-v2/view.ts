@@ -7,7 +7,7 @@ import { bitmap_weight } from '../../kernel/bitmap';
 import { fls } from '../../kernel/bitops';
 import { ListHead, listEntries } from '../../kernel/list';
 import { rbCheck, rb_first, rb_next } from '../../kernel/rbtree';
-import type { AreaView, BlockView, LayerView } from '../../engine/variant';
+import type { AreaView, BlockView, LayerView, TreeStructure } from '../../engine/variant';
 import type { Rw } from './state';
 import { VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA, type VmapArea } from './vmap_area';
 import type { VmapBlock } from './vmap_block';
@@ -50,6 +50,16 @@ class RewriteView implements LayerView {
   }
   areaOf(node: object): AreaView | null {
     return 'va_start' in node && 'rb_parent' in node ? areaView(node as VmapArea) : null;
+  }
+  treeStructure(): TreeStructure {
+    const g = this.g;
+    return {
+      root: g.vmap_area_root,
+      head: g.vmap_area_list,
+      key: (n) => (n as VmapArea).va_start,
+      list: (n) => (n as VmapArea).list,
+      nodeOf: (l) => (l.owner instanceof Object && 'rb_parent' in l.owner && (l.owner as unknown as VmapArea).list === l ? (l.owner as unknown as VmapArea) : null),
+    };
   }
   structureProblems(): string[] {
     const g = this.g;
