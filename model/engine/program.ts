@@ -17,11 +17,20 @@ export type OpBody =
    * BITS_PER_LONG, so the align is a power of two an `unsigned long` holds). The 2008 API has
    * no such call; this is the kernel's later `__vmalloc_node(size, align, GFP_KERNEL |
    * __GFP_HIGHMEM, PAGE_KERNEL, node, caller)` -> `__get_vm_area_node(size, align, VM_ALLOC,
-   * VMALLOC_START, VMALLOC_END, ...)` built on each variant's own 2008 code: the rewrites pass
-   * `align` to their alloc_vmap_area (seed 004, v2 lines ~3794-3841), vanilla to its vmlist
-   * first fit's `addr = ALIGN(start, align)` (seed 004 `-` side, lines ~1051-1086), where the
-   * 2008 __get_vm_area_node computes `align` itself (1, or VM_IOREMAP's 1ul << bit). A handle
-   * of kind 'vmalloc' (freed by vfree).
+   * VMALLOC_START, VMALLOC_END, ...)` built on each variant's own 2008 code, where the 2008
+   * __get_vm_area_node has `unsigned long align = 1;` (or VM_IOREMAP's `1ul << bit`) and the
+   * aligned one takes the caller's. Seed 004 lines:
+   *  - rewrite-v2 / irqsafe: __get_vm_area_node 3786-3860 (`align = 1` 3794, `1ul << bit` 3800,
+   *    `alloc_vmap_area(size, align, start, end, node, gfp_mask)` 3841); alloc_vmap_area
+   *    3129-3212 (`addr = ALIGN(vstart, align)` 3141, `ALIGN(first->va_end + PAGE_SIZE,
+   *    align)` 3180, `BUG_ON(addr & (align-1))` 3203). rewrite-v1: 1043-1100 and 448-530.
+   *  - vanilla (the `-` lines): `unsigned long align = 1;` 411, `align = 1ul << bit` 1057,
+   *    `addr = ALIGN(start, align)` 1059, `addr = ALIGN(tmp->size + (unsigned long)tmp->addr,
+   *    align)` 1078-1086, all in its vmlist first fit.
+   * The 2008 code has no `BUG_ON(!is_power_of_2(align))` (later kernels added it); for a
+   * power of two its one align check, `BUG_ON(addr & (align-1))`, cannot fire, and what the
+   * C does with an align it cannot satisfy — an unchecked ALIGN that wraps past ULONG_MAX on
+   * vanilla and the unfixed rewrites (F5) — is what the model does. A 'vmalloc' handle.
    */
   | { readonly id: number; readonly op: 'vmalloc_align'; readonly pages: number; readonly align_shift: number }
   | { readonly id: number; readonly op: 'vfree'; readonly h: number }
