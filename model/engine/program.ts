@@ -20,10 +20,10 @@ export type OpBody =
    * VMALLOC_START, VMALLOC_END, ...)` built on each variant's own 2008 code, where the 2008
    * __get_vm_area_node has `unsigned long align = 1;` (or VM_IOREMAP's `1ul << bit`) and the
    * aligned one takes the caller's. Seed 004 lines:
-   *  - rewrite-v2 / irqsafe: __get_vm_area_node 3786-3860 (`align = 1` 3794, `1ul << bit` 3800,
+   *  - rewrite-v2 / irqsafe: __get_vm_area_node 3787-3867 (`align = 1` 3794, `1ul << bit` 3800,
    *    `alloc_vmap_area(size, align, start, end, node, gfp_mask)` 3841); alloc_vmap_area
    *    3129-3212 (`addr = ALIGN(vstart, align)` 3141, `ALIGN(first->va_end + PAGE_SIZE,
-   *    align)` 3180, `BUG_ON(addr & (align-1))` 3203). rewrite-v1: 1043-1100 and 448-530.
+   *    align)` 3180, `BUG_ON(addr & (align-1))` 3203). rewrite-v1: 1044-1124 and 448-530.
    *  - vanilla (the `-` lines): `unsigned long align = 1;` 411, `align = 1ul << bit` 1057,
    *    `addr = ALIGN(start, align)` 1059, `addr = ALIGN(tmp->size + (unsigned long)tmp->addr,
    *    align)` 1078-1086, all in its vmlist first fit.

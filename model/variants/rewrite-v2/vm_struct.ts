@@ -93,8 +93,8 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
 /**
  * The aligned entry point the 2008 seed lacks: later kernels' `__get_vm_area_node(size,
  * align, flags, start, end, node, gfp_mask, caller)`, whose `align` is the caller's (VM_IOREMAP
- * still overrides it). Built on this variant's own 2008 body (seed 004, v2 lines ~3794-3841:
- * `unsigned long align = 1;` becomes the parameter; everything else, the static `va`
+ * still overrides it). Built on this variant's own 2008 body (seed 004, v2 lines 3787-3867:
+ * `unsigned long align = 1;` at 3794 becomes the parameter; everything else, the static `va`
  * included, is the 2008 code), so `align` reaches alloc_vmap_area(size, align, ...) and its
  * `addr = ALIGN(vstart, align)` / `ALIGN(first->va_end + PAGE_SIZE, align)` /
  * `BUG_ON(addr & (align-1))` as the C's. The same frame name: the C function is the same.

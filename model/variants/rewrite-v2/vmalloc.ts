@@ -92,7 +92,7 @@ export const __vmalloc_node = kfn('__vmalloc_node', function* (k: K, size: bigin
  * `vmalloc` with an alignment: later kernels' `__vmalloc_node(size, align, GFP_KERNEL |
  * __GFP_HIGHMEM, PAGE_KERNEL, -1, caller)` (what lib/test_vmalloc.c's aligned tests reach
  * through `__vmalloc_node_range`). Not in the 2008 API; the 2008 __vmalloc_node (seed 004,
- * v2 lines ~3957+) with `align` passed to __get_vm_area_node (fn.__get_vm_area_node_align).
+ * v2 declaration at 3957) with `align` passed to __get_vm_area_node (fn.__get_vm_area_node_align).
  */
 export const vmalloc_align = kfn('vmalloc', function* (k: K, size: bigint, align: bigint): Gen<bigint> {
   return yield* __vmalloc_node_align(k, size, align, GFP_KERNEL | __GFP_HIGHMEM, -1);
