@@ -53,7 +53,7 @@ export interface RwFns {
   /** Fix point: the storage class of __get_vm_area_node's `va` (2008: `static`, F9). */
   __get_vm_area_node_va(k: K): VaSlot;
   __get_vm_area_node(k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStructShape | null>;
-  /** The aligned __get_vm_area_node of later kernels (not in the 2008 API: see vm_struct.ts), for the aligned vmalloc. */
+  /** Later kernels' aligned __get_vm_area_node (not in the 2008 API: see vm_struct.ts), for vmalloc_align. */
   __get_vm_area_node_align(k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStructShape | null>;
   vmap_page_range(k: K, addr: bigint, end: bigint, pages: readonly (number | null)[]): Gen<number>;
   /** Fix point: vmap_page_range's closing cache flush (see page_range.ts). */

@@ -84,9 +84,9 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
  * The aligned entry point 2.6.26 lacks: later kernels' `__get_vm_area_node(size, align,
  * flags, start, end, node, gfp_mask, caller)` (the caller's `align`, VM_IOREMAP overriding
  * it), on this variant's own first fit (seed 004, `-` lines: `unsigned long align = 1;` at
- * 411 becomes the parameter; `1ul << bit` at 1057 still overrides it for VM_IOREMAP; `addr = ALIGN(start, align)` and
- * `addr = ALIGN(tmp->size + (unsigned long)tmp->addr, align)` are the 2008 code). The same
- * frame name: the C function is the same.
+ * 411 becomes the parameter; `1ul << bit` at 1057 still overrides it for VM_IOREMAP; `addr =
+ * ALIGN(start, align)` at 1059 and `addr = ALIGN(tmp->size + (unsigned long)tmp->addr, align)`
+ * at 1078-1086 are the 2008 code). The same frame name: the C function is the same.
  */
 export const __get_vm_area_node_align = kfn('__get_vm_area_node', function* (
   k: K, size: ulong, align: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string,
