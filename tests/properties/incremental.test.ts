@@ -5,17 +5,14 @@
  * areas_in_range equal the full walk's. Each test-only mutant must make that comparison fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { run, type RunChecks } from '../../model/engine/runner';
-import { TINY } from '../../model/config/layout';
 import { FIXED_VARIANT_NAMES, VARIANTS, variantByName } from '../../model/variants/registry';
 import type { Variant } from '../../model/engine/variant';
 import type { World } from '../../model/engine/world';
-import { generate, workloadByName } from '../../explore/workloads';
+import { runComparisons } from '../support/incremental_runs';
 import { memoView } from '../../model/engine/view_memo';
 import { areaIndex, INCREMENTAL_MUTANT } from '../../properties/incremental';
 
 const ALL: readonly Variant[] = [...VARIANTS, ...FIXED_VARIANT_NAMES.map(variantByName)];
-const RUNS = ['random_size_alloc_test', 'vm_map_ram_test', 'long_busy_list_alloc_test'];
 
 /** Runs `v` on seeded workloads; returns the first step where index and full walk disagree (or null). */
 function firstMismatch(v: Variant): string | null {
@@ -35,16 +32,8 @@ function firstMismatch(v: Variant): string | null {
       bad = `${v.name} step ${w.stepNo}: index [${got.slice(0, 4).join(' ')}…] (${got.length}) vs view [${full.slice(0, 4).join(' ')}…] (${full.length}); disjoint ${ix.disjointBroken}/${broken}, range ${ix.rangeBroken}/${out}`;
     }
   };
-  for (const name of RUNS) {
-    for (const seed of ['a', 'b']) {
-      const cpus = 2;
-      const gen = generate(workloadByName(name), { cpus, layout: TINY, loops: 6, mode: 'stress', seed, busyDivisor: 1000 });
-      const checks: RunChecks = { step: [compare], quiescent: [], final: [compare], afterCall: [] };
-      run(gen.scenario, { variant: v, layout: TINY, cpus, maxSteps: 20000, maxCallSteps: 5000, checks });
-      if (bad !== null) return bad;
-    }
-  }
-  return null;
+  runComparisons(v, () => bad !== null, compare);
+  return bad;
 }
 
 describe('incremental area index', () => {

@@ -7,16 +7,13 @@
  * the comparison also covers broken states. Each test-only mutant must make it fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { run, type RunChecks } from '../../model/engine/runner';
-import { TINY } from '../../model/config/layout';
 import { FIXED_VARIANT_NAMES, VARIANTS, variantByName } from '../../model/variants/registry';
 import type { Variant } from '../../model/engine/variant';
 import type { World } from '../../model/engine/world';
-import { generate, workloadByName } from '../../explore/workloads';
+import { runComparisons } from '../support/incremental_runs';
 import { translationIndex, TRANSLATION_MUTANT } from '../../properties/incremental_mappings';
 
 const ALL: readonly Variant[] = [...VARIANTS, ...FIXED_VARIANT_NAMES.map(variantByName)];
-const RUNS = ['random_size_alloc_test', 'vm_map_ram_test', 'long_busy_list_alloc_test'];
 
 /** The full recomputation, written here: problems per vpn over every live handle, page and CPU. */
 function full(w: World): string[] {
@@ -55,16 +52,8 @@ function firstMismatch(v: Variant, corrupting: boolean): string | null {
     const got = ix.snapshot();
     if (got.join() !== want.join() || ix.broken !== want.length > 0) bad = `${v.name} step ${w.stepNo}: index [${got.slice(0, 4).join(' ')}] vs full [${want.slice(0, 4).join(' ')}]`;
   };
-  for (const name of RUNS) {
-    for (const seed of ['a', 'b']) {
-      const cpus = 2;
-      const gen = generate(workloadByName(name), { cpus, layout: TINY, loops: 6, mode: 'stress', seed, busyDivisor: 1000 });
-      const checks: RunChecks = { step: [compare], quiescent: [], final: [compare], afterCall: [] };
-      run(gen.scenario, { variant: v, layout: TINY, cpus, maxSteps: 20000, maxCallSteps: 5000, checks });
-      if (bad !== null) return bad;
-    }
-  }
-  return null;
+  runComparisons(v, () => bad !== null, compare);
+  return bad;
 }
 
 describe('incremental translation index', () => {

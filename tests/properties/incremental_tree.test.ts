@@ -8,19 +8,16 @@
  * Each test-only mutant must make the comparison fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { run, type RunChecks } from '../../model/engine/runner';
-import { TINY } from '../../model/config/layout';
 import { FIXED_VARIANT_NAMES, VARIANTS, variantByName } from '../../model/variants/registry';
 import type { Variant } from '../../model/engine/variant';
 import type { World } from '../../model/engine/world';
-import { generate, workloadByName } from '../../explore/workloads';
+import { runComparisons } from '../support/incremental_runs';
 import { memoView } from '../../model/engine/view_memo';
 import { rbWatch, type RbNode } from '../../model/kernel/rbtree';
 import { ListHead, listWritten } from '../../model/kernel/list';
 import { treeIndex, TREE_MUTANT } from '../../properties/incremental_tree';
 
 const REWRITES: readonly Variant[] = [...VARIANTS, ...FIXED_VARIANT_NAMES.map(variantByName)].filter((v) => !v.name.startsWith('vanilla'));
-const RUNS = ['random_size_alloc_test', 'vm_map_ram_test', 'long_busy_list_alloc_test'];
 
 /** A node reached from the root by the bits of `k` (left on 0, right on 1), `k % 5` levels down at most. */
 function pick(root: RbNode | null, k: number): RbNode | null {
@@ -81,16 +78,8 @@ function firstMismatch(v: Variant, breaking: boolean): string | null {
     }
     compare(w, 'after the repair');
   };
-  for (const name of RUNS) {
-    for (const seed of ['a', 'b']) {
-      const cpus = 2;
-      const gen = generate(workloadByName(name), { cpus, layout: TINY, loops: 6, mode: 'stress', seed, busyDivisor: 1000 });
-      const checks: RunChecks = { step: [check], quiescent: [], final: [(w) => compare(w, 'final')], afterCall: [] };
-      run(gen.scenario, { variant: v, layout: TINY, cpus, maxSteps: 20000, maxCallSteps: 5000, checks });
-      if (bad !== null) return bad;
-    }
-  }
-  return null;
+  runComparisons(v, () => bad !== null, check, (w) => compare(w, 'final'));
+  return bad;
 }
 
 describe('incremental tree check', () => {
