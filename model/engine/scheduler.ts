@@ -49,19 +49,20 @@ export class Scheduler {
     private readonly explorer?: Explorer,
   ) {}
 
-  /** Record one step of `cpu` (the caller steps it). */
+  /**
+   * Record one step of `cpu` (the caller steps it). The last run is extended in place: run
+   * entries are created only here, never shared, and one allocation per step showed in the
+   * exhaustive explorer's profile.
+   */
   stepped(cpu: number): void {
     const last = this.executed[this.executed.length - 1];
     if (last !== undefined && last.t === 'run' && last.cpu === cpu) (last as { n: number }).n++;
     else this.executed.push({ t: 'run', cpu, n: 1 });
   }
 
+  /** Record an event (irq, spec) that was applied; runs are recorded by `stepped`. */
   private record(ch: Choice): void {
-    const last = this.executed.at(-1);
-    // Extend the last run in place: run entries are created here (stepped), never shared,
-    // and one allocation per step showed in the exhaustive explorer's profile.
-    if (ch.t === 'run' && last?.t === 'run' && last.cpu === ch.cpu) (last as { n: number }).n++;
-    else this.executed.push(ch);
+    this.executed.push(ch);
   }
 
   private apply(ch: Choice): void {

@@ -85,10 +85,10 @@ function staticVa(k: K, slot: VaSlot, site: Parameters<typeof oops>[1], what: st
  * each access to it is a separate step (a source-level data race; whether a compiled kernel
  * shows it depends on whether gcc reloads the static — see docs/port-map.md).
  */
-export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
-  // unsigned long align = 1;
-  return yield* getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask);
-});
+export const __get_vm_area_node = kfn('__get_vm_area_node', (k: K, size: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> =>
+  // unsigned long align = 1; (the body's generator is returned, not delegated to: no extra frame per step)
+  getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask),
+);
 
 /**
  * The aligned entry point the 2008 seed lacks: later kernels' `__get_vm_area_node(size,
@@ -99,9 +99,9 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (k: K, siz
  * `addr = ALIGN(vstart, align)` / `ALIGN(first->va_end + PAGE_SIZE, align)` /
  * `BUG_ON(addr & (align-1))` as the C's. The same frame name: the C function is the same.
  */
-export const __get_vm_area_node_align = kfn('__get_vm_area_node', function* (k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {
-  return yield* getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask);
-});
+export const __get_vm_area_node_align = kfn('__get_vm_area_node', (k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> =>
+  getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask),
+);
 
 /** The body of both: `align` is 1 in the 2008 function, the caller's in the aligned one. */
 function* getVmAreaNode(k: K, size: bigint, align: bigint, flags: bigint, start: bigint, end: bigint, node: number, gfp_mask: number): Gen<VmStruct | null> {

@@ -73,12 +73,12 @@ const G = sites('__get_vm_area_node', {
 });
 
 /** `__get_vm_area_node(size, flags, start, end, node, gfp_mask, caller)`: first fit on vmlist. */
-export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
+export const __get_vm_area_node = kfn('__get_vm_area_node', (
   k: K, size: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string,
-): Gen<VmStruct | null> {
-  // unsigned long align = 1;
-  return yield* getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask, caller);
-});
+): Gen<VmStruct | null> =>
+  // unsigned long align = 1; (the body's generator is returned, not delegated to: no extra frame per step)
+  getVmAreaNode(k, size, 1n, flags, start, end, node, gfp_mask, caller),
+);
 
 /**
  * The aligned entry point 2.6.26 lacks: later kernels' `__get_vm_area_node(size, align,
@@ -88,11 +88,9 @@ export const __get_vm_area_node = kfn('__get_vm_area_node', function* (
  * ALIGN(start, align)` at 1059 and `addr = ALIGN(tmp->size + (unsigned long)tmp->addr, align)`
  * at 1078-1086 are the 2008 code). The same frame name: the C function is the same.
  */
-export const __get_vm_area_node_align = kfn('__get_vm_area_node', function* (
+export const __get_vm_area_node_align = kfn('__get_vm_area_node', (
   k: K, size: ulong, align: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string,
-): Gen<VmStruct | null> {
-  return yield* getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask, caller);
-});
+): Gen<VmStruct | null> => getVmAreaNode(k, size, align, flags, start, end, node, gfp_mask, caller));
 
 /** The body of both: `align` is 1 in the 2008 function, the caller's in the aligned one. */
 function* getVmAreaNode(k: K, size: ulong, align: ulong, flags: number, start: ulong, end: ulong, node: number, gfp_mask: number, caller: string): Gen<VmStruct | null> {
