@@ -16,7 +16,9 @@ class MemoView implements LayerView {
   private r: Set<number> | undefined;
   readonly areaOf: ((node: object) => AreaView | null) | undefined;
   readonly treeStructure: (() => TreeStructure | null) | undefined;
+  readonly lazyFreed: (() => number[]) | undefined;
   constructor(private readonly view: LayerView) {
+    this.lazyFreed = view.lazyFreed === undefined ? undefined : () => view.lazyFreed!();
     this.areaOf = view.areaOf === undefined ? undefined : (node: object) => view.areaOf!(node);
     this.treeStructure = view.treeStructure === undefined ? undefined : () => view.treeStructure!();
   }

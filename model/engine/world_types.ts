@@ -67,6 +67,8 @@ export interface LayerView {
   lazyNr(): number | null;
   /** Pages the lazily freed areas account for (VM_LAZY_FREE set, not yet being purged). */
   lazyPages(): number;
+  /** Ids of the areas marked VM_LAZY_FREE or VM_LAZY_FREEING (what areas() says, read without an AreaView per area). */
+  lazyFreed?(): number[];
   /** Objects reachable from the layer's structures (kmemleak roots), by id. */
   reachable(): Set<number>;
   /** Derived constants for reports. */

@@ -94,6 +94,11 @@ class RewriteView implements LayerView {
     for (const va of treeAreas(this.g)) if (va.flags & VM_LAZY_FREE) n += Number((va.va_end - va.va_start) >> BigInt(this.g.c.PAGE_SHIFT));
     return n;
   }
+  lazyFreed(): number[] {
+    const out: number[] = [];
+    for (const va of treeAreas(this.g)) if (va.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) out.push(va.id);
+    return out;
+  }
   reachable(): Set<number> {
     const g = this.g;
     const ids = new Set<number>();
