@@ -64,4 +64,24 @@ const rows: Row[] = workloadTable({
 console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const head = ['workload', 'variant', 'layout', 'mode', 'steps', 'ms', 'flush', 'ipi', 'purge', 'blk+', 'blk-', 'peakKVA', 'blk/pg', 'deadKVA', 'fail', 'failHeld', 'ending', 'violations'];
 const cells = rows.map((r) => [r.workload, r.variant, r.layout, r.mode, r.steps, Math.round(r.ms), r.work.flushes, r.work.ipis, r.work.purges, r.blocksCreated, r.blocksFreed, r.peakKva, r.blocks.blocksPerLivePage?.toFixed(4) ?? '-', r.blocks.deadKvaPeak, r.blocks.failures, r.blocks.failuresWhileHeld, r.ending, r.violations.join(', ') || '-']);
-emitJson('workloads', [], [{ title: `lib/test_vmalloc.c workloads, ${CPUS} CPUs, loops x${SCALE}, ms median of ${REPEATS}`, rows: [head, ...cells] }]);
+emitJson('workloads', [], [{ title: `lib/test_vmalloc.c workloads, ${CPUS} CPUs, loops x${SCALE}, ms median of ${REPEATS}`, rows: [head, ...cells] }], summary(rows));
+
+/** What the table says, computed from its rows (so a rerun's notes follow its numbers). */
+function summary(rs: readonly Row[]): string[] {
+  const fixed = rs.filter((r) => (FIXED_VARIANT_NAMES as readonly string[]).includes(r.variant));
+  const unfixed = rs.filter((r) => !fixed.includes(r) && r.variant !== 'vanilla');
+  const vanilla = rs.filter((r) => r.variant === 'vanilla');
+  const stress = (xs: readonly Row[]): Row[] => xs.filter((r) => r.mode === 'stress');
+  const ended = (xs: readonly Row[]): string => `${xs.filter((r) => r.ending !== 'done').length} of ${xs.length}`;
+  const broke = (xs: readonly Row[]): string => `${xs.filter((r) => r.violations.length > 0 || r.ending !== 'done').length} of ${xs.length}`;
+  const held = rs.filter((r) => r.blocks.failuresWhileHeld > 0).map((r) => `${r.workload} ${r.variant} ${r.layout} ${r.mode}: ${r.blocks.failuresWhileHeld} of ${r.blocks.failures}`);
+  const blocks = rs
+    .filter((r) => r.workload === 'random_size_vm_map_ram_test' && r.mode === 'performance' && ['rewrite-v2', 'rewrite-v2-fixed'].includes(r.variant))
+    .map((r) => `${r.variant} ${r.layout}: ${r.blocksCreated} blocks created, ${r.blocksFreed} freed, ${r.blocks.blocksPerLivePage?.toFixed(4) ?? '-'} blocks per live page, peak KVA held by blocks that can serve nothing ${r.blocks.deadKvaPeak} pages, ${r.blocks.failures} allocation failures`);
+  return [
+    `Stress mode ends before the workload does (a panic, or a step bound) in ${ended(stress(unfixed))} rows of the unfixed rewrites, ${ended(stress(fixed))} of the -fixed variants' and ${ended(stress(vanilla))} of vanilla's.`,
+    `Rows that break a property or end early: unfixed rewrites ${broke(unfixed)}, -fixed variants ${broke(fixed)}, vanilla ${broke(vanilla)}.`,
+    `Allocation failures while the held space (pages of blocks that can serve nothing plus lazily freed pages) is at least the request (failHeld of fail; a page count, not a fitting hole: alloc_fails_only_when_full judges holes, and on the -fixed variants only align_shift's unsatisfiable aligns fail): ${held.length === 0 ? 'none' : held.join('; ')}.`,
+    `random_size_vm_map_ram_test, performance mode: ${blocks.join('; ')}.`,
+  ];
+}
