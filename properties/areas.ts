@@ -5,6 +5,7 @@
 import { hex, type Property } from './property';
 import { areaIndex } from './incremental';
 import { treeIndex } from './incremental_tree';
+import { vmlistIndex } from './incremental_vmlist';
 
 /** Forbids two vmap areas (or vm_structs) that overlap, and empty or inverted areas. */
 export const areas_disjoint: Property = {
@@ -47,6 +48,7 @@ export const tree_wellformed: Property = {
   name: 'tree_wellformed',
   forbids: 'a broken red-black tree or an address-sorted list that is not the tree in order',
   when: 'step',
-  // Our own incremental check says whether anything may be wrong; the full one writes verdict and messages.
-  check: ({ w, view }) => (treeIndex(w, view)?.wellFormed === true ? [] : view.structureProblems()),
+  // Our own incremental check (the tree's, or vanilla's vmlist's) says whether anything may be
+  // wrong; the full one writes verdict and messages.
+  check: ({ w, view }) => ((treeIndex(w, view)?.wellFormed ?? vmlistIndex(w, view)?.wellFormed) === true ? [] : view.structureProblems()),
 };

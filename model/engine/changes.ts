@@ -1,7 +1,7 @@
 /**
  * Change notifications of one run: what a step changed, as the kernel primitives (rbtree
- * link/erase, the PTE and TLB maps) and vanilla's vmlist link/unlink report it, plus the
- * user's handles as the harness creates and claims them. Ghost only: nothing here changes
+ * link/erase, the PTE and TLB maps, the slab's frees) and vanilla's vmlist link/unlink report
+ * it, plus the user's handles as the harness creates and claims them. Ghost only: nothing here changes
  * behaviour. Oracles subscribe and keep indexes of their own (properties/incremental.ts,
  * properties/incremental_mappings.ts); the notifications say only WHICH object changed, never
  * what the oracle should conclude.
@@ -25,6 +25,9 @@ export type TreeWriteListener = (node: RbNode) => void;
 /** Receives a list_head whose next/prev are about to be written (model/kernel/list.ts listWatch). */
 export type ListWriteListener = (l: ListHead) => void;
 
+/** Receives a kernel object the slab just freed. */
+export type FreeListener = (o: object) => void;
+
 /** The change notifications of one world. */
 export class ChangeLog {
   private readonly areaListeners: AreaListener[] = [];
@@ -32,12 +35,17 @@ export class ChangeLog {
   private readonly handleListeners: HandleListener[] = [];
   private readonly treeListeners: TreeWriteListener[] = [];
   private readonly listListeners: ListWriteListener[] = [];
+  private readonly freeListeners: FreeListener[] = [];
 
   /**
-   * `attachTranslations` points the PTE and TLB maps' write hooks at the given sink; it runs
-   * at the first subscription only, so a run nobody indexes pays nothing per write.
+   * `attachTranslations` points the PTE and TLB maps' write hooks at the given sink, and
+   * `attachFrees` the slab's free hook; each runs at its first subscription only, so a run
+   * nobody indexes pays nothing per write.
    */
-  constructor(private readonly attachTranslations: (sink: TranslationListener) => void = () => {}) {}
+  constructor(
+    private readonly attachTranslations: (sink: TranslationListener) => void = () => {},
+    private readonly attachFrees: (sink: FreeListener) => void = () => {},
+  ) {}
 
   /** Follow area membership changes from now on. */
   onArea(l: AreaListener): void {
@@ -88,5 +96,16 @@ export class ChangeLog {
   /** A list_head's slots are about to be written. */
   listWrite(h: ListHead): void {
     for (const l of this.listListeners) l(h);
+  }
+
+  /** Follow slab frees from now on. */
+  onFree(l: FreeListener): void {
+    if (this.freeListeners.length === 0) this.attachFrees((o) => this.free(o));
+    this.freeListeners.push(l);
+  }
+
+  /** The slab freed `o`. */
+  free(o: object): void {
+    for (const l of this.freeListeners) l(o);
   }
 }

@@ -8,7 +8,7 @@ import type { World } from './world';
 import type { LayerView } from './world_types';
 
 /** The view types, declared in world_types.ts (the World names them too); re-exported for the variants. */
-export type { AreaView, BlockView, LayerView, TreeStructure } from './world_types';
+export type { AreaView, BlockView, LayerView, TreeStructure, VmlistStructure } from './world_types';
 
 /** The vmalloc.h API the harness calls; addresses are `unsigned long`, 0n is NULL. */
 export interface VmapApi {

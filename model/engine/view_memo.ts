@@ -8,7 +8,7 @@
  * state, and under tsx (esbuild keepNames) every closure costs an Object.defineProperty of
  * its name, which the exhaustive explorer's profile showed as several percent of its time.
  */
-import type { AreaView, BlockView, LayerView, TreeStructure } from './variant';
+import type { AreaView, BlockView, LayerView, TreeStructure, VmlistStructure } from './variant';
 
 class MemoView implements LayerView {
   private a: AreaView[] | undefined;
@@ -17,7 +17,9 @@ class MemoView implements LayerView {
   readonly areaOf: ((node: object) => AreaView | null) | undefined;
   readonly treeStructure: (() => TreeStructure | null) | undefined;
   readonly lazyFreed: (() => number[]) | undefined;
+  readonly vmlist: (() => VmlistStructure | null) | undefined;
   constructor(private readonly view: LayerView) {
+    this.vmlist = view.vmlist === undefined ? undefined : () => view.vmlist!();
     this.lazyFreed = view.lazyFreed === undefined ? undefined : () => view.lazyFreed!();
     this.areaOf = view.areaOf === undefined ? undefined : (node: object) => view.areaOf!(node);
     this.treeStructure = view.treeStructure === undefined ? undefined : () => view.treeStructure!();

@@ -84,10 +84,13 @@ export class World implements KernelWorld {
   /** Ghost: address-space occupancy during KVA-allocating calls, for alloc_fails_only_when_full. */
   readonly kva = new KvaGhost(this);
   /** Ghost: change notifications (area link/unlink, PTE/TLB writes, handles) for the oracles' incremental indexes. */
-  readonly changes = new ChangeLog((sink) => {
-    this.mm.pte.onWrite = sink;
-    for (const c of this.cpus) c.tlb.onWrite = sink;
-  });
+  readonly changes = new ChangeLog(
+    (sink) => {
+      this.mm.pte.onWrite = sink;
+      for (const c of this.cpus) c.tlb.onWrite = sink;
+    },
+    (sink) => void (this.slab.onFree = sink),
+  );
   /** Ghost: PTE/TLB flush history, for the flush oracles. */
   readonly pteHistory = new PteHistory(this);
   /** Named sometimes-properties reached in this run. */

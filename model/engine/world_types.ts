@@ -52,6 +52,21 @@ export interface TreeStructure {
   nodeOf(l: ListHead): RbNode | null;
 }
 
+/**
+ * A singly linked, address-sorted list of areas (vanilla's vmlist), named for the oracle's
+ * incremental check (properties/incremental_vmlist.ts): how to read it, never what it means.
+ */
+export interface VmlistStructure {
+  head(): object | null;
+  next(n: object): object | null;
+  /** The area's first byte and its end as an exact integer (it may pass ULONG_MAX + 1). */
+  start(n: object): bigint;
+  end(n: object): bigint;
+  freed(n: object): boolean;
+  /** ULONG_MAX + 1: an end past it wraps. */
+  readonly limit: bigint;
+}
+
 /** Read-only view of a variant's structures (no steps, no side effects). */
 export interface LayerView {
   /** Areas in address order. */
@@ -62,6 +77,8 @@ export interface LayerView {
   structureProblems(): string[];
   /** The tree and list structureProblems judges, named for the oracle's incremental check; absent without a tree. */
   treeStructure?(): TreeStructure | null;
+  /** The list structureProblems judges where the layer has a list and no tree (vanilla). */
+  vmlist?(): VmlistStructure | null;
   blocks(): BlockView[];
   /** `vmap_lazy_nr`, or null where the variant has none. */
   lazyNr(): number | null;

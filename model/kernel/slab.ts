@@ -58,6 +58,8 @@ export class Slab implements KernelSlab {
   readonly live = new Map<number, KObject>();
   allocated = 0;
   freedCount = 0;
+  /** Ghost: told of every object freed (model/engine/changes.ts onFree); null until someone listens. */
+  onFree: ((o: KObject) => void) | null = null;
   constructor(readonly faults: FaultPlan) {}
 
   /** A fresh object id (per run, so runs are reproducible within one process). */
@@ -78,6 +80,7 @@ export class Slab implements KernelSlab {
     o.freed = true;
     this.live.delete(o.id);
     this.freedCount++;
+    this.onFree?.(o);
     return true;
   }
 }

@@ -81,9 +81,19 @@ function view(w: World): LayerView {
       }
       return problems;
     },
+    vmlist: () => ({
+      head: () => layer(w).vmlist,
+      next: (n) => (n as VmStruct).next,
+      start: (n) => (n as VmStruct).addr,
+      end: (n) => (n as VmStruct).addr + (n as VmStruct).size,
+      freed: (n) => (n as VmStruct).freed,
+      limit: word.max + 1n,
+    }),
     blocks: () => [],
     lazyNr: () => null,
     lazyPages: () => 0,
+    // 2.6.26's vfree unmaps and flushes at once: no vm_struct is ever lazily freed.
+    lazyFreed: () => [],
     reachable(): Set<number> {
       const ids = new Set<number>();
       for (const v of vmlistEntries(w)) {
