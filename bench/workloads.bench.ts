@@ -73,14 +73,21 @@ function summary(rs: readonly Row[]): string[] {
   const vanilla = rs.filter((r) => r.variant === 'vanilla');
   const stress = (xs: readonly Row[]): Row[] => xs.filter((r) => r.mode === 'stress');
   const ended = (xs: readonly Row[]): string => `${xs.filter((r) => r.ending !== 'done').length} of ${xs.length}`;
-  const broke = (xs: readonly Row[]): string => `${xs.filter((r) => r.violations.length > 0 || r.ending !== 'done').length} of ${xs.length}`;
+  const broke = (xs: readonly Row[]): string => {
+    const bad = xs.filter((r) => r.violations.length > 0 || r.ending !== 'done');
+    const where = [...new Set(bad.map((r) => r.workload))];
+    return `${bad.length} of ${xs.length}${bad.length > 0 && where.length <= 3 ? ` (${where.join(', ')})` : ''}`;
+  };
   const held = rs.filter((r) => r.blocks.failuresWhileHeld > 0).map((r) => `${r.workload} ${r.variant} ${r.layout} ${r.mode}: ${r.blocks.failuresWhileHeld} of ${r.blocks.failures}`);
   const blocks = rs
     .filter((r) => r.workload === 'random_size_vm_map_ram_test' && r.mode === 'performance' && ['rewrite-v2', 'rewrite-v2-fixed'].includes(r.variant))
     .map((r) => `${r.variant} ${r.layout}: ${r.blocksCreated} blocks created, ${r.blocksFreed} freed, ${r.blocks.blocksPerLivePage?.toFixed(4) ?? '-'} blocks per live page, peak KVA held by blocks that can serve nothing ${r.blocks.deadKvaPeak} pages, ${r.blocks.failures} allocation failures`);
   return [
     `Stress mode ends before the workload does (a panic, or a step bound) in ${ended(stress(unfixed))} rows of the unfixed rewrites, ${ended(stress(fixed))} of the -fixed variants' and ${ended(stress(vanilla))} of vanilla's.`,
-    `Rows that break a property or end early: unfixed rewrites ${broke(unfixed)}, -fixed variants ${broke(fixed)}, vanilla ${broke(vanilla)}.`,
+    `Rows that break a property or end early: unfixed rewrites ${broke(unfixed)}, -fixed variants ${broke(fixed)}, vanilla ${broke(vanilla)}.` +
+      (vanilla.some((r) => r.violations.length > 0) && vanilla.every((r) => r.violations.length === 0 || r.workload === 'align_shift_alloc_test')
+        ? " Vanilla's are align_shift's large aligns: 2.6.26's first fit does not check ALIGN's wrap, and only the later kernels' align API the vmalloc_align op models can pass such an align (no 2.6.26 caller can), so it is not recorded as a finding."
+        : ''),
     `Allocation failures while the held space (pages of blocks that can serve nothing plus lazily freed pages) is at least the request (failHeld of fail; a page count, not a fitting hole: alloc_fails_only_when_full judges holes, and on the -fixed variants only align_shift's unsatisfiable aligns fail): ${held.length === 0 ? 'none' : held.join('; ')}.`,
     `random_size_vm_map_ram_test, performance mode: ${blocks.join('; ')}.`,
   ];
