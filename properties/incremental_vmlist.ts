@@ -81,7 +81,9 @@ export class VmlistIndex {
     for (const [node, isLinked] of this.pending) {
       const old = this.key.get(node);
       if (old !== undefined) {
-        this.sorted.splice(this.find(node, old), 1);
+        const at = this.find(node, old);
+        if (at < 0) return false; // index and key map disagree: rebuild from the list
+        this.sorted.splice(at, 1);
         this.key.delete(node);
         gaps.push(old);
       }
@@ -95,6 +97,7 @@ export class VmlistIndex {
     for (const o of this.freed) if (this.key.has(o)) return false;
     for (const n of linked) {
       const i = this.find(n, this.key.get(n)!);
+      if (i < 0) return false;
       if (!this.sound(n) || !this.follows(this.sorted[i - 1] ?? null, n) || !this.follows(n, this.sorted[i + 1] ?? null)) return false;
     }
     if (VMLIST_MUTANT.kind !== 'skip-gaps') {

@@ -58,20 +58,13 @@ function firstMismatch(breaking: boolean): string | null {
       w.changes.free(n);
       compare(w, 'after a linked vm_struct was freed');
       n.freed = false;
-    } else if (kind === 2) {
+    } else if (kind === 2 || kind === 3) {
+      // The notification of an unlink (kind 2) or a link (kind 3) of n, its predecessor left pointing at itself.
       const p = list[i - 1];
       if (p === undefined) return;
       p.next = p;
-      w.changes.area(n, false);
-      compare(w, 'after an unlink left its predecessor pointing at itself');
-      p.next = n;
-      w.changes.area(n, true);
-    } else if (kind === 3) {
-      const p = list[i - 1];
-      if (p === undefined) return;
-      p.next = p;
-      w.changes.area(n, true);
-      compare(w, "after a link left the new vm_struct's predecessor pointing at itself");
+      w.changes.area(n, kind === 3);
+      compare(w, `after ${kind === 2 ? 'an unlink' : 'a link'} left the predecessor pointing at itself`);
       p.next = n;
       w.changes.area(n, true);
     } else {
